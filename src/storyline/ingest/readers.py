@@ -1,0 +1,233 @@
+"""Readers: turn input files, directories, globs and stdin into RawDocuments.
+
+Each input yields RawDocuments or InputErrors (one bad line in a JSONL file does
+not stop the others). Metadata for plain text comes from, in rising order of
+trust: a ``manifest.jsonl`` in the file's folder, a ``NAME.txt.json`` sidecar,
+then the options given by the caller (``--outlet``/``--published``/``--url``).
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import zlib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from ..errors import InputError
+from ..records import ContentType, RawDocument
+
+METADATA_KEYS = ("id", "url", "outlet", "title", "published")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz")
+TEXT_SUFFIXES = (".txt", ".text", ".md", "")
+MANIFEST = "manifest.jsonl"
+STDIN = "-"
+
+
+def expand_inputs(paths: list[str]) -> Iterator[str | InputError]:
+    """Expand files, directories (recursive, sorted) and globs into input names; '-' is stdin."""
+    for raw in paths:
+        if raw == STDIN:
+            yield STDIN
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p))
+            yield from (str(p) for p in found)
+        elif path.is_file():
+            yield str(path)
+        elif glob.has_magic(raw):
+            matches = sorted(m for m in glob.glob(raw, recursive=True) if os.path.isfile(m))
+            if not matches:
+                yield InputError(raw, "no file matches this pattern")
+            yield from (m for m in matches if _wanted(Path(m)))
+        else:
+            yield InputError(raw, "no such file or directory")
+
+
+def _wanted(path: Path) -> bool:
+    """Skip hidden files, sidecars and manifests when walking a directory."""
+    name = path.name
+    if any(part.startswith(".") for part in path.parts[-1:]):
+        return False
+    if name == MANIFEST:
+        return False
+    return not (name.endswith(".json") and path.with_suffix("").is_file())
+
+
+def read_input(
+    name: str,
+    options: Mapping[str, str] | None = None,
+    stdin: BinaryIO | None = None,
+    max_bytes: int = 50_000_000,
+) -> Iterator[RawDocument | InputError]:
+    """Read one input (a path or '-') into RawDocuments, or InputErrors naming it."""
+    options = {k: v for k, v in (options or {}).items() if v}
+    try:
+        data = _read_bytes(name, stdin, max_bytes)
+    except InputError as exc:
+        yield exc
+        return
+    kind = _kind(name, data)
+    if kind == "jsonl":
+        yield from read_jsonl(name, data, options)
+        return
+    if not data.strip():
+        yield InputError(name, "empty input (no bytes other than white space)")
+        return
+    metadata = {} if name == STDIN else sidecar_metadata(Path(name))
+    metadata.update(options)
+    yield RawDocument(source=name, content_type=kind, content=data, metadata=metadata)
+
+
+def _read_bytes(name: str, stdin: BinaryIO | None, max_bytes: int) -> bytes:
+    try:
+        if name == STDIN:
+            if stdin is None:
+                raise InputError(name, "standard input is not available")
+            data = stdin.read(max_bytes + 1)
+        else:
+            size = os.path.getsize(name)
+            if size > max_bytes:
+                raise InputError(name, f"too large: {size} bytes (limit {max_bytes})")
+            with open(name, "rb") as fh:
+                data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError(name, f"cannot read: {exc.strerror or exc}") from exc
+    if len(data) > max_bytes:
+        raise InputError(name, f"too large: over {max_bytes} bytes")
+    if name.endswith(".gz") or data[:2] == b"\x1f\x8b":
+        data = _gunzip(name, data, max_bytes)
+    return data
+
+
+def _gunzip(name: str, data: bytes, max_bytes: int) -> bytes:
+    """Decompress gzip with an output cap (a small bomb must not fill memory)."""
+    decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = decomp.decompress(data, max_bytes + 1)
+    except zlib.error as exc:
+        raise InputError(name, f"corrupt gzip data: {exc}") from exc
+    if len(out) > max_bytes or decomp.unconsumed_tail:
+        raise InputError(name, f"decompresses to more than {max_bytes} bytes")
+    if not decomp.eof:
+        raise InputError(name, "truncated gzip data (the compressed stream ends early)")
+    return out
+
+
+def _kind(name: str, data: bytes) -> ContentType | Literal["jsonl"]:
+    lower = name.lower()
+    if lower.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    if lower.endswith(HTML_SUFFIXES):
+        return "html"
+    head = data[:2048].lstrip().lower()
+    if name == STDIN and head.startswith(b"{"):
+        return "jsonl"
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or (
+        head.startswith(b"<") and b"<body" in data[:65536].lower()
+    ):
+        return "html"
+    return "text"
+
+
+def sidecar_metadata(path: Path) -> dict[str, str]:
+    """Metadata for a file from its folder's manifest.jsonl, then its NAME.ext.json sidecar."""
+    metadata: dict[str, str] = {}
+    manifest = path.parent / MANIFEST
+    if manifest.is_file():
+        for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                entry = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{manifest}:{number}", f"invalid JSON: {exc.msg}") from exc
+            if isinstance(entry, dict) and entry.get("file") == path.name:
+                metadata.update(_metadata(entry, f"{manifest}:{number}"))
+    sidecar = path.with_name(path.name + ".json")
+    if sidecar.is_file():
+        try:
+            entry = json.loads(sidecar.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(str(sidecar), f"invalid JSON sidecar: {exc}") from exc
+        metadata.update(_metadata(entry, str(sidecar)))
+    return metadata
+
+
+def _metadata(entry: object, source: str) -> dict[str, str]:
+    """The known metadata keys of a JSON object, each checked to be a string."""
+    if not isinstance(entry, dict):
+        raise InputError(source, "expected a JSON object")
+    found: dict[str, str] = {}
+    for key in METADATA_KEYS:
+        value = entry.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise InputError(source, f"field {key!r} must be a string, not {type(value).__name__}")
+        found[key] = value
+    return found
+
+
+def read_jsonl(
+    name: str, data: bytes, options: Mapping[str, str] | None = None
+) -> Iterator[RawDocument | InputError]:
+    """Each JSONL line: {id?, url?, outlet?, title?, published?, text | html}."""
+    try:
+        lines = data.decode("utf-8-sig").splitlines()
+    except UnicodeDecodeError as exc:
+        yield InputError(name, f"not UTF-8 JSONL: {exc.reason} at byte {exc.start}")
+        return
+    if not any(line.strip() for line in lines):
+        yield InputError(name, "empty JSONL file (no records)")
+        return
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        source = f"{name}:{number}"
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(source, f"invalid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        try:
+            metadata = _metadata(entry, source)
+        except InputError as exc:
+            yield exc
+            continue
+        assert isinstance(entry, dict)
+        metadata.update(options or {})
+        html, text = entry.get("html"), entry.get("text")
+        if isinstance(html, str) and html.strip():
+            yield RawDocument(source, "html", html.encode("utf-8"), metadata)
+        elif isinstance(text, str) and text.strip():
+            yield RawDocument(source, "text", text.encode("utf-8"), metadata)
+        elif html is not None and not isinstance(html, str):
+            yield InputError(source, f"field 'html' must be a string, not {type(html).__name__}")
+        elif text is not None and not isinstance(text, str):
+            yield InputError(source, f"field 'text' must be a string, not {type(text).__name__}")
+        else:
+            yield InputError(source, "record has no 'text' or 'html' content")
+
+
+def decode_text(source: str, data: bytes) -> str:
+    """Decode plain-text bytes (UTF-8, or UTF-16 with a BOM, or Windows-1252) or refuse binary."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(source, f"invalid UTF-16 text: {exc.reason}") from exc
+    if b"\x00" in data[:65536]:
+        raise InputError(source, "binary content (NUL bytes), not a text article")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > max(8, len(text[:65536]) // 100) or text.count("\ufffd") > len(text) // 20 + 8:
+        raise InputError(source, "binary content (control bytes), not a text article")
+    return text

@@ -1,0 +1,435 @@
+"""Extractive multi-document summary of one story, every sentence cited to its sources."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from ..records import Analysis, Article, Citation, Sentence, SummarySentence
+
+MIN_WORDS = 6
+MAX_WORDS = 60
+# Salience mix; position matters but news leads are not the whole story across outlets.
+W_CENTRAL, W_POSITION, W_COVERAGE = 0.5, 0.3, 0.2
+# Mostly salience: the hard duplicate cut below already removes repeats.
+MMR_LAMBDA = 0.9
+# Above this cosine two sentences say the same thing: never pick both.
+DUPLICATE_SIM = 0.55
+DANGLING_FACTOR = 0.35
+OPINION_DECAY = 15.0  # salience *= exp(-decay * share of opinion markers)
+# From one marker in ten words a sentence speaks in the outlet's voice: never use it.
+OPINION_MAX = 0.1
+ANCHOR_BONUS = 0.4  # how far shared names/numbers lift a paraphrase score toward 1
+ANCHOR_GATE = 0.3  # below this word cosine shared names count proportionally less
+
+
+def _lexicon(words: str) -> frozenset[str]:
+    """A word set written as one whitespace-separated string."""
+    return frozenset(words.split())
+
+
+# Attribution verbs are the boilerplate of news, not content: "X told reporters" and
+# "said X" must not make two sentences look alike.
+_STOP = ENGLISH_STOP_WORDS | _lexicon(
+    "s t don didn doesn isn wasn weren ll ve said say says told tell tells added adds "
+    "according reported reporter reporters asked stated"
+)
+_TOKEN = re.compile(r"[A-Za-z]+|\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*")
+# A quoted stretch: a balanced pair, a quote still open at the end, or one closed at the start
+# (sentence splitters cut multi-sentence quotes, leaving unbalanced marks).
+_QUOTED = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)|^[^“”]*”")
+_ATTRIBUTION = re.compile(
+    r"\b(said|says|say|told|tells|added|adds|asked|stated|wrote|writes|according|"
+    r"announced|declared|explained|insisted|noted|argued|claimed|tweeted)\b",
+    re.IGNORECASE,
+)
+# Words that point back to something the reader has not seen yet when a sentence opens with them.
+_DANGLING_WORDS = _lexicon(
+    "he she they it this that these those his her their its him them we but and or so "
+    "however meanwhile indeed still also moreover furthermore besides instead nevertheless "
+    "nonetheless yet then thereafter thus therefore hence consequently otherwise likewise "
+    "similarly accordingly later afterwards afterward there such both"
+)
+_UNOPENED = re.compile(r"[^\[(]*[\])]")  # closes a bracket it never opened
+_DANGLING_PHRASE = re.compile(
+    r"(in addition|as a result|at the same time|on the other hand|in contrast|by contrast|"
+    r"for example|for instance|even so|despite this|after that|the same)\b"
+)
+# A general lexicon of opinion markers: intensifiers, evaluative adjectives, loaded words and
+# stance adverbs that a neutral wire summary would not use in its own voice.
+_OPINION_WORDS = _lexicon(
+    """
+    very really extremely incredibly painfully utterly totally absolutely hugely enormously
+    remarkably deeply truly terribly awfully insanely wildly massively desperately shockingly
+    great terrible horrible awful disastrous stunning shocking ridiculous absurd pathetic
+    brilliant wonderful amazing outrageous disgraceful shameful laughable embarrassing
+    humiliating chilling vague vaguest best worst fantastic tremendous spectacular dismal
+    miserable stupid dumb foolish idiotic silly crazy insane bizarre weird nasty vile
+    bluster blustering dictator tyrant despot thug strongman flattery flattering fawning
+    caricature schoolyard taunts glad-handing cozy cosying cozying boast boasting brag bragging
+    rant ranting meltdown fiasco debacle farce charade stunt spectacle kowtow grovel grovelling
+    buddy bud pal lackey puppet crony cronies propaganda shameless reckless clueless hapless
+    evidently clearly obviously surely undoubtedly frankly sadly unfortunately fortunately
+    thankfully arguably notoriously proudly naively predictably conveniently laughably
+    please alas wow
+    i me my mine we us our ours you your yours
+    """
+)
+_OPINION_PHRASE = re.compile(
+    r"\b(master negotiator|to be sure|over backwards?|raised eyebrows|of course|"
+    r"needless to say|kiss (?:his|her|their))\b"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """One sentence of the story with what selection needs to know about it."""
+
+    article: int  # index into the articles sequence
+    sentence: Sentence
+    words: int
+    candidate: bool
+    requires: frozenset[int]  # unit ids that must be selected before this one
+
+
+def summarize(
+    articles: Sequence[Article],
+    analyses: Mapping[str, Analysis],
+    words: int = 120,
+    citation_threshold: float = 0.45,
+) -> tuple[SummarySentence, ...]:
+    """Extractive multi-document summary of a story; every sentence cites its sources."""
+    units = _units(articles, analyses)
+    if not units:
+        return ()
+    if not any(u.candidate for u in units):
+        # Nothing passes the length filter: relax it rather than return an empty summary.
+        units = [replace(u, candidate=True) for u in units]
+    texts = [u.sentence.text for u in units]
+    vectorizer = TfidfVectorizer(analyzer=_terms, sublinear_tf=True)
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:  # no content word anywhere in the story
+        matrix = None
+    sim: NDArray[np.float64] = (
+        np.asarray((matrix @ matrix.T).todense(), dtype=np.float64)
+        if matrix is not None
+        else np.eye(len(units))
+    )
+    sources = [a.duplicate_of is None for a in articles]
+    salience = _salience(units, sim, articles, analyses, sources)
+    chosen = _select(units, sim, salience, words)
+    anchors = [_anchors(u, _names(u, articles, analyses)) for u in units]
+    idf = (
+        dict(zip(vectorizer.get_feature_names_out(), vectorizer.idf_, strict=True))
+        if matrix is not None
+        else {}
+    )
+    order = _reading_order(articles)
+    chosen.sort(key=lambda i: (order[units[i].article], units[i].sentence.start))
+    by_article: dict[int, list[int]] = {}
+    for i, unit in enumerate(units):
+        by_article.setdefault(unit.article, []).append(i)
+    summary = []
+    for i in chosen:
+        unit = units[i]
+        cites = [_citation(unit.sentence)]
+        for a, members in by_article.items():
+            if a == unit.article:
+                continue
+            scores = [_paraphrase(sim[i, j], anchors[i], anchors[j], idf) for j in members]
+            best = int(np.argmax(scores))
+            if scores[best] >= citation_threshold:
+                cites.append(_citation(units[members[best]].sentence))
+        summary.append(SummarySentence(unit.sentence.text, tuple(cites)))
+    return tuple(summary)
+
+
+def _units(articles: Sequence[Article], analyses: Mapping[str, Analysis]) -> list[_Unit]:
+    """Every sentence of every analysed article, with candidacy and context requirements."""
+    units: list[_Unit] = []
+    for a, article in enumerate(articles):
+        analysis = analyses.get(article.id)
+        if analysis is None:
+            continue
+        base = len(units)
+        sentences = [s for s in analysis.sentences if s.text.strip()]
+        locate = {s.index: base + k for k, s in enumerate(sentences)}
+        for k, sentence in enumerate(sentences):
+            n = len(sentence.text.split())
+            requires: set[int] = set()
+            blocked = False
+            previous = base + k - 1 if k > 0 else None
+            if _dangling(sentence.text):
+                blocked |= previous is None
+                requires |= {previous} if previous is not None else set()
+            speaker_needed = _quote_context(sentence, analysis, sentences)
+            if speaker_needed is not None:
+                target = locate.get(speaker_needed, previous) if speaker_needed >= 0 else previous
+                blocked |= target is None
+                requires |= {target} if target is not None else set()
+            candidate = (
+                MIN_WORDS <= n <= MAX_WORDS
+                and not blocked
+                and article.duplicate_of is None
+                and _opinion_share(sentence.text) < OPINION_MAX
+            )
+            units.append(_Unit(a, sentence, n, candidate, frozenset(requires)))
+    return units
+
+
+def _dangling(text: str) -> bool:
+    """Whether a sentence opens with a pronoun or connective that needs an antecedent."""
+    stripped = text.lstrip("(—– ")
+    if not stripped or stripped[0] in "“\"'‘":
+        return False  # it opens a quotation: the quote rule decides whether it stands alone
+    if stripped[0].islower() or _UNOPENED.match(stripped):
+        return True  # a fragment the sentence splitter cut off the sentence before
+    lowered = stripped.lower()
+    match = _WORD.match(lowered)
+    if match is None:
+        return False
+    first = re.split(r"['’]", match.group())[0]
+    return first in _DANGLING_WORDS or _DANGLING_PHRASE.match(lowered) is not None
+
+
+def _quote_context(
+    sentence: Sentence, analysis: Analysis, sentences: Sequence[Sentence]
+) -> int | None:
+    """Index of the sentence a quote in this one needs (its speaker), -1 for "the one before".
+
+    None when the sentence can stand alone. When the analysis found no quote here, fall back
+    to quote marks: a sentence mostly in quotes with no attribution verb needs its context.
+    """
+    overlapping = [
+        q for q in analysis.quotes if q.direct and q.start < sentence.end and q.end > sentence.start
+    ]
+    for quote in overlapping:
+        if quote.speaker is None or quote.speaker_start is None:
+            return -1
+        if not sentence.start <= quote.speaker_start < sentence.end:
+            for other in sentences:
+                if other.start <= quote.speaker_start < other.end:
+                    return other.index
+            return -1
+    if overlapping:
+        return None
+    quoted = sum(len(m.group()) for m in _QUOTED.finditer(sentence.text))
+    outside = _QUOTED.sub(" ", sentence.text)
+    if quoted >= 0.5 * len(sentence.text) and not _ATTRIBUTION.search(outside):
+        return -1
+    return None
+
+
+def _stem(word: str) -> str:
+    """A light suffix stripper, enough to match "abruptly"/"abrupt" and "talks"/"talk"."""
+    for suffix, replacement in (("ies", "y"), ("ied", "y"), ("ingly", ""), ("edly", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + replacement
+    for suffix in ("ing", "ly", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            if suffix == "es" and not word.endswith(("ses", "xes", "zes", "ches", "shes")):
+                continue
+            return word[: -len(suffix)]
+    return word
+
+
+def _terms(text: str) -> list[str]:
+    """Content terms of a text: stemmed, stop words dropped; acronyms ("US", "UN") kept."""
+    out = []
+    for token in _TOKEN.findall(text):
+        if token.isdigit() or token[0].isdigit():
+            out.append(token)
+            continue
+        if len(token) >= 2 and token.isupper():
+            out.append(token)  # "US" is not the pronoun "us"
+            continue
+        lowered = token.lower()
+        if len(lowered) >= 2 and lowered not in _STOP:
+            out.append(_stem(lowered))
+    return out
+
+
+def _salience(
+    units: Sequence[_Unit],
+    sim: NDArray[np.float64],
+    articles: Sequence[Article],
+    analyses: Mapping[str, Analysis],
+    sources: Sequence[bool],
+) -> NDArray[np.float64]:
+    """Salience of every unit: centrality, position and topic coverage, minus style penalties."""
+    n = len(units)
+    article_of = np.array([u.article for u in units])
+    source_mask = np.array([sources[u.article] for u in units])
+    source_articles = sorted({u.article for u in units if sources[u.article]})
+    cross = np.zeros(n)
+    general = np.zeros(n)
+    for i, unit in enumerate(units):
+        same = (article_of == unit.article) & source_mask
+        same[i] = False
+        other = (article_of != unit.article) & source_mask
+        # Agreement with other outlets counts double: it is what the story is about.
+        weight = 2.0 * other.sum() + same.sum()
+        general[i] = (2.0 * sim[i, other].sum() + sim[i, same].sum()) / weight if weight else 0
+        supports = [sim[i, article_of == b].max() for b in source_articles if b != unit.article]
+        cross[i] = float(np.mean(supports)) if supports else 0.0
+    central = _unit_scale(cross) + _unit_scale(general)
+    position = np.array([1.0 / math.sqrt(1 + u.sentence.index) for u in units])
+    # Topic words and named entities: those several articles use, weighted by how many do.
+    terms = [set(_terms(u.sentence.text)) for u in units]
+    names = [{" ".join(_terms(m)) for m in _names(u, articles, analyses)} - {""} for u in units]
+    term_spread, name_spread = _spread(terms, units, sources), _spread(names, units, sources)
+    single = 1 / max(len(source_articles), 1)  # a term only one article uses is no topic
+    coverage = np.array(
+        [sum(term_spread[t] for t in ts if term_spread[t] > single) / (len(ts) + 4) for ts in terms]
+    )
+    entities = np.array([sum(name_spread[k] for k in keys) for keys in names])
+    score = (
+        W_CENTRAL * _unit_scale(central)
+        + W_POSITION * position
+        + W_COVERAGE * _unit_scale(_unit_scale(coverage) + 0.5 * _unit_scale(entities))
+    )
+    for i, unit in enumerate(units):
+        if _dangling(unit.sentence.text):
+            score[i] *= DANGLING_FACTOR
+        score[i] *= math.exp(-OPINION_DECAY * _opinion_share(unit.sentence.text))
+    return score
+
+
+def _spread(
+    keysets: Sequence[set[str]], units: Sequence[_Unit], sources: Sequence[bool]
+) -> Counter[str]:
+    """Share of the source articles that use each key somewhere."""
+    used: dict[int, set[str]] = {}
+    for keys, unit in zip(keysets, units, strict=True):
+        if sources[unit.article]:
+            used.setdefault(unit.article, set()).update(keys)
+    spread: Counter[str] = Counter()
+    for keys in used.values():
+        spread.update(keys)
+    return Counter({k: v / max(len(used), 1) for k, v in spread.items()})
+
+
+def _names(unit: _Unit, articles: Sequence[Article], analyses: Mapping[str, Analysis]) -> list[str]:
+    """Texts of the entity mentions inside a unit's sentence."""
+    analysis = analyses.get(articles[unit.article].id)
+    span = unit.sentence
+    return [
+        m.text for m in (analysis.mentions if analysis else ()) if span.start <= m.start < span.end
+    ]
+
+
+def _opinion_share(text: str) -> float:
+    """Share of opinion markers among the words outside quotation marks (exclamation counts)."""
+    outside = _QUOTED.sub(" ", text)
+    tokens: list[str] = _WORD.findall(outside)
+    if not tokens:
+        return 0.0
+    # Capitalised mid-sentence words are names ("Great Britain", "Best Buy"), not opinion.
+    hits = sum(
+        t.lower() in _OPINION_WORDS and (k == 0 or t.islower()) for k, t in enumerate(tokens)
+    )
+    hits += len(_OPINION_PHRASE.findall(" ".join(tokens).lower())) + 2 * outside.count("!")
+    return hits / len(tokens)
+
+
+def _unit_scale(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Scale non-negative values to [0, 1] by their maximum."""
+    top = float(values.max()) if values.size else 0.0
+    return values / top if top > 0 else np.zeros_like(values)
+
+
+def _select(
+    units: Sequence[_Unit], sim: NDArray[np.float64], salience: NDArray[np.float64], budget: int
+) -> list[int]:
+    """Greedy maximal-marginal-relevance selection under a word budget."""
+    chosen: list[int] = []
+    used = 0
+    pool = [i for i, u in enumerate(units) if u.candidate]
+    while True:
+        best, best_score = -1, -math.inf
+        for i in pool:
+            unit = units[i]
+            if i in chosen or used + unit.words > budget or not unit.requires <= set(chosen):
+                continue
+            redundancy = max((sim[i, j] for j in chosen), default=0.0)
+            if redundancy >= DUPLICATE_SIM:
+                continue
+            score = MMR_LAMBDA * salience[i] - (1 - MMR_LAMBDA) * redundancy
+            if score > best_score:
+                best, best_score = i, score
+        if best < 0:
+            break
+        chosen.append(best)
+        used += units[best].words
+    if not chosen and pool:
+        # The budget is smaller than every sentence: one sentence is still better than none.
+        free = [i for i in pool if not units[i].requires] or pool
+        chosen.append(max(free, key=lambda i: (salience[i], -i)))
+    return chosen
+
+
+def _reading_order(articles: Sequence[Article]) -> list[tuple[int, datetime, int]]:
+    """Sort key per article: known publication time first, oldest first, then input order."""
+    keys = []
+    for a, article in enumerate(articles):
+        when = _parse_time(article.published)
+        keys.append((0, when, a) if when else (1, datetime.min, a))
+    return keys
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    """An ISO date or datetime as naive UTC, or None when missing or unreadable."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
+
+
+def _anchors(unit: _Unit, names: Sequence[str]) -> frozenset[str]:
+    """Names and numbers of a sentence: entity mentions, capitalised words, digits."""
+    found = {t for name in names for t in _terms(name)}
+    for k, token in enumerate(_TOKEN.findall(unit.sentence.text)):
+        if token[0].isdigit() or (k > 0 and token[0].isupper()):
+            found.update(_terms(token))
+    return frozenset(found)
+
+
+def _paraphrase(
+    cosine: float, mine: frozenset[str], theirs: frozenset[str], idf: Mapping[str, float]
+) -> float:
+    """Paraphrase score: content-word cosine, raised by shared names and numbers.
+
+    Names are weighted by idf and compared as a share of both sentences' names, and only
+    once the wording itself overlaps: two sentences naming the same people are not yet
+    saying the same thing.
+    """
+    if not mine or not theirs:
+        return float(cosine)
+    top = max(idf.values(), default=1.0)
+
+    def mass(terms: frozenset[str]) -> float:
+        return sum(idf.get(t, top) for t in terms)
+
+    shared = mass(mine & theirs) / mass(mine | theirs)
+    gate = min(1.0, cosine / ANCHOR_GATE)
+    return float(cosine + ANCHOR_BONUS * shared * gate * (1.0 - cosine))
+
+
+def _citation(sentence: Sentence) -> Citation:
+    """A citation of one article sentence."""
+    return Citation(sentence.article_id, sentence.index, sentence.start, sentence.end)

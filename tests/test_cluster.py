@@ -1,0 +1,67 @@
+"""Online clustering: same event together, different events apart, time window, determinism."""
+
+from __future__ import annotations
+
+from storyline.analyze import analyze
+from storyline.cluster import OnlineClusterer
+from storyline.records import Article
+from storyline.settings import Settings
+from storyline.store import SQLiteStore
+
+# Short real-style wire leads (two quakes with overlapping vocabulary, one summit).
+QUAKE_A1 = ("Strong earthquake strikes off Chile", "A magnitude 8.2 earthquake struck off the "
+            "coast of northern Chile near Iquique on Tuesday, triggering a tsunami warning and "
+            "small waves along the Pacific coast. Chilean officials evacuated coastal areas.")
+QUAKE_A2 = ("Chile quake kills six near Iquique", "Six people were killed when the magnitude 8.2 "
+            "earthquake hit northern Chile near Iquique, officials in Chile said, as the tsunami "
+            "warning for the Pacific coast was lifted.")
+QUAKE_B = ("Earthquake rattles Indonesia's Sumatra", "A magnitude 6.1 earthquake shook "
+           "western Sumatra in Indonesia on Friday, damaging houses in Padang; Indonesian "
+           "officials said no tsunami warning was issued.")
+SUMMIT = ("Leaders meet in Hanoi for nuclear talks", "Donald Trump and Kim Jong Un met in Hanoi "
+          "for a second summit on North Korea's nuclear weapons program and sanctions relief.")
+
+
+def _article(pair: tuple[str, str], published: str | None) -> Article:
+    title, text = pair
+    return Article(id=Article.make_id(title, text), source=title, title=title, text=text,
+                   paragraphs=(text,), published=published)
+
+
+def _run(articles: list[Article], settings: Settings) -> list[str]:
+    store = SQLiteStore(":memory:")
+    clusterer = OnlineClusterer(store, settings)
+    stories = []
+    for article, analysis in zip(articles, analyze(articles), strict=True):
+        with store.transaction():
+            seq = store.add_article(article, analysis)
+            stories.append(clusterer.assign(article, analysis, seq))
+    return stories
+
+
+def test_same_event_joins_and_other_events_start_new_stories() -> None:
+    articles = [_article(QUAKE_A1, "2014-04-01"), _article(SUMMIT, "2014-04-01"),
+                _article(QUAKE_A2, "2014-04-02"), _article(QUAKE_B, "2014-04-03")]
+    a1, summit, a2, b = _run(articles, Settings())
+    assert a1 == a2
+    assert len({a1, summit, b}) == 3
+
+
+def test_time_window_keeps_far_apart_reports_apart_and_order_is_deterministic() -> None:
+    near = [_article(QUAKE_A1, "2014-04-01"), _article(QUAKE_A2, "2014-04-02")]
+    far = [_article(QUAKE_A1, "2014-04-01"), _article(QUAKE_A2, "2014-09-02")]
+    assert len(set(_run(near, Settings()))) == 1
+    assert len(set(_run(far, Settings()))) == 2
+    assert _run(near, Settings()) == _run(near, Settings())
+
+
+def test_active_set_is_bounded() -> None:
+    store = SQLiteStore(":memory:")
+    clusterer = OnlineClusterer(store, Settings(cluster_max_active=2))
+    articles = [_article(p, None) for p in (QUAKE_A1, SUMMIT, QUAKE_B)]
+    for article, analysis in zip(articles, analyze(articles), strict=True):
+        with store.transaction():
+            clusterer.assign(article, analysis, store.add_article(article, analysis))
+    assert len(clusterer.active) == 2
+    assert len(store.stories(limit=10)) == 0  # not built yet, but all three states are stored
+    assert len(store.stale_story_ids()) == 3

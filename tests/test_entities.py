@@ -1,0 +1,70 @@
+"""Canonical entities and merged quotes across a story's articles."""
+
+from __future__ import annotations
+
+from storyline.records import Analysis, Article, Mention, Quote
+from storyline.story import canonical_entities, merge_quotes
+
+
+def _article(aid: str, text: str) -> Article:
+    return Article(id=aid, source=aid, title=aid, text=text, paragraphs=(text,))
+
+
+def _mentions(text: str, spans: list[tuple[str, str]]) -> tuple[Mention, ...]:
+    found, cursor = [], 0
+    for surface, label in spans:
+        start = text.index(surface, cursor)
+        found.append(Mention(start, start + len(surface), surface, label))
+        cursor = start + len(surface)
+    return tuple(found)
+
+
+def test_short_forms_titles_possessives_and_mislabels_join_the_full_name() -> None:
+    # Real shapes from wire copy: spaCy tags a bare "Merkel" as ORG now and then.
+    a = _article("a", "Chancellor Angela Merkel met Macron. Merkel’s aides said Berlin agreed.")
+    b = _article("b", "President Emmanuel Macron said Merkel had been frank in Berlin.")
+    analyses = {
+        "a": Analysis("a", (), _mentions(a.text, [("Angela Merkel", "PERSON"),
+                                                  ("Macron", "PERSON"), ("Merkel’s", "ORG"),
+                                                  ("Berlin", "GPE")]), ()),
+        "b": Analysis("b", (), _mentions(b.text, [("Emmanuel Macron", "PERSON"),
+                                                  ("Merkel", "PERSON"), ("Berlin", "GPE")]), ()),
+    }
+    entities, aliases = canonical_entities([a, b], analyses)
+    by_name = {e.name: e for e in entities}
+    assert set(by_name) == {"Angela Merkel", "Emmanuel Macron", "Berlin"}
+    assert len(by_name["Angela Merkel"].mentions) == 3
+    assert by_name["Angela Merkel"].type == "person"
+    assert by_name["Berlin"].type == "place"
+    assert aliases["macron"] == "Emmanuel Macron"
+
+
+def test_acronyms_join_their_spelled_out_name_and_roles_are_collected() -> None:
+    text = ("Officials at the United Nations said on Monday that UN inspectors had left. "
+            "Stephane Dujarric, a spokesman for the secretary-general, said so.")
+    a = _article("a", text)
+    analyses = {"a": Analysis("a", (), _mentions(text, [
+        ("the United Nations", "ORG"), ("UN", "ORG"), ("Stephane Dujarric", "PERSON")]), ())}
+    entities, _ = canonical_entities([a], analyses)
+    by_name = {e.name: e for e in entities}
+    assert "United Nations" in by_name and by_name["United Nations"].aliases == ("UN",)
+    assert by_name["Stephane Dujarric"].roles == ("a spokesman for the secretary-general",)
+
+
+def test_same_quote_trimmed_by_another_outlet_is_merged_with_both_wordings() -> None:
+    a = _article("a", "x")
+    b = _article("b", "y")
+    long_q = Quote("a", "We had some options, and sometimes you have to walk away.", 0, 10,
+                   speaker="Trump", speaker_name="Trump")
+    short_q = Quote("b", "sometimes you have to walk away", 5, 20,
+                    speaker="the president", speaker_name="Donald Trump")
+    other = Quote("b", "This was very friendly", 30, 40, speaker=None, speaker_name=None)
+    merged = merge_quotes([a, b], {"a": Analysis("a", (), (), (long_q,)),
+                                   "b": Analysis("b", (), (), (short_q, other))},
+                          {"trump": "Donald Trump", "donald trump": "Donald Trump"})
+    assert len(merged) == 2
+    top = merged[0]
+    assert top.article_ids == ("a", "b")
+    assert top.speaker == "Donald Trump"
+    assert {v.text for v in top.versions} == {long_q.text, short_q.text}
+    assert merged[1].speaker is None
