@@ -18,6 +18,7 @@ _OPENING_TAG = re.compile(rb"<(html|body)[\s>]", re.IGNORECASE)
 
 def extract(doc: RawDocument) -> Article:
     """Turn one raw input into a cleaned Article, or raise InputError naming it and why."""
+    normalize_date(doc.metadata.get("published"), doc.source)  # refuse a bad date up front
     if doc.content_type == "html":
         return _from_html(doc)
     return _from_text(doc)
@@ -25,8 +26,17 @@ def extract(doc: RawDocument) -> Article:
 
 def _from_text(doc: RawDocument) -> Article:
     text = decode_text(doc.source, doc.content)
+    given_title = doc.metadata.get("title")
+    if given_title:
+        # The caller named the title (JSONL, sidecar): the text is body, minus a repeated title.
+        lines = [line for line in text.splitlines() if line.strip()]
+        if lines and " ".join(lines[0].split()) == " ".join(given_title.split()):
+            lines = lines[1:]
+        kept, removed, self_named = clean_paragraphs(lines)
+        return _article(doc, title=given_title, paragraphs=kept, removed=removed,
+                        outlet=self_named)
     cleaned = clean_text(text)
-    title = doc.metadata.get("title") or cleaned.headline
+    title = cleaned.headline
     return _article(
         doc,
         title=title,

@@ -285,7 +285,7 @@ class SQLiteStore:
 
     def _one(self, table: str, ident: str, select: str) -> sqlite3.Row:
         """Fetch one row by full id or unique prefix (so users can type short ids)."""
-        kind = table.rstrip("s")
+        kind = {"stories": "story", "articles": "article"}.get(table, table)
         row = self.conn.execute(f"{select} WHERE id = ?", (ident,)).fetchone()
         if row is not None:
             return row  # type: ignore[no-any-return]
