@@ -27,6 +27,7 @@ demo: $(BIN)/storyline-deps
 ## Run the whole test suite (lint and types first: they are part of the contract).
 test: $(BIN)/storyline-dev
 	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 

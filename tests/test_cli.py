@@ -8,19 +8,25 @@ from pathlib import Path
 
 import pytest
 import typer
-from conftest import EXAMPLES, FIXTURES
 from typer.testing import CliRunner
 
+from conftest import EXAMPLES, FIXTURES
 from storyline.app.cli import app
 
 runner = CliRunner()
 BOILERPLATE = [
-    "Leaving so soon?", "Image: Reuters/Athit Perawongmetha",
-    "We may earn a commission from links on this page.", "Walking away now.",
-    "Image: Andrew Harnik/Pool via Reuters", "Image may contain",
-    "By Evan Vucci/AP/REX/Shutterstock.", "More Great Stories from Vanity Fair",
-    "Inside the chilling final months at Theranos", "Look at these Oscar party photos!",
-    "Looking for more?", "Sign up for our daily Hive newsletter",
+    "Leaving so soon?",
+    "Image: Reuters/Athit Perawongmetha",
+    "We may earn a commission from links on this page.",
+    "Walking away now.",
+    "Image: Andrew Harnik/Pool via Reuters",
+    "Image may contain",
+    "By Evan Vucci/AP/REX/Shutterstock.",
+    "More Great Stories from Vanity Fair",
+    "Inside the chilling final months at Theranos",
+    "Look at these Oscar party photos!",
+    "Looking for more?",
+    "Sign up for our daily Hive newsletter",
 ]
 
 
@@ -72,7 +78,7 @@ def test_summary_sentences_cite_exact_source_sentences(seeded: Path) -> None:
         first = sentence["citations"][0]
         code, out, _ = _invoke("article", first["article_id"], "--db", str(seeded), "-f", "json")
         text = json.loads(out)["text"]
-        assert text[first["start"]:first["end"]] == sentence["text"]
+        assert text[first["start"] : first["end"]] == sentence["text"]
 
 
 def test_walk_quote_is_donald_trumps_in_both_articles_and_entities_are_canonical(
@@ -83,8 +89,14 @@ def test_walk_quote_is_donald_trumps_in_both_articles_and_entities_are_canonical
     assert walk["speaker"] == "Donald Trump"
     assert len(walk["article_ids"]) == 2
     names = {e["name"]: e for e in story["entities"]}  # type: ignore[attr-defined]
-    for expected in ("Donald Trump", "Kim Jong Un", "Mike Pompeo", "Sarah Sanders", "Hanoi",
-                     "Singapore"):
+    for expected in (
+        "Donald Trump",
+        "Kim Jong Un",
+        "Mike Pompeo",
+        "Sarah Sanders",
+        "Hanoi",
+        "Singapore",
+    ):
         assert expected in names, expected
     assert "Trump" in names["Donald Trump"]["aliases"]
     assert "Trump" not in names and "Kim" not in names
@@ -100,8 +112,14 @@ def test_no_boilerplate_in_article_text_and_removals_are_kept_with_rules(seeded:
         for line in BOILERPLATE:
             assert line not in article["text"], line
         removed_rules |= {r["rule"] for r in article["removed"]}
-    assert {"caption", "photo-credit", "affiliate-disclaimer", "alt-text", "promo-list",
-            "newsletter"} <= removed_rules
+    assert {
+        "caption",
+        "photo-credit",
+        "affiliate-disclaimer",
+        "alt-text",
+        "promo-list",
+        "newsletter",
+    } <= removed_rules
 
 
 def test_ingesting_again_stores_nothing_new_and_says_so(seeded: Path) -> None:
@@ -131,8 +149,15 @@ def test_bad_files_are_named_with_a_reason_and_the_seeds_still_go_in(tmp_path: P
 
 def test_html_page_keeps_metadata_and_drops_boilerplate(tmp_path: Path) -> None:
     db = tmp_path / "h.db"
-    code, out, err = _invoke("ingest", str(FIXTURES / "harborledger.port-reopens.html"),
-                             "--db", str(db), "-q", "-f", "json")
+    code, out, err = _invoke(
+        "ingest",
+        str(FIXTURES / "harborledger.port-reopens.html"),
+        "--db",
+        str(db),
+        "-q",
+        "-f",
+        "json",
+    )
     assert code == 0, err
     [stored] = json.loads(out)["stored"]
     code, out, _ = _invoke("article", stored["id"], "--db", str(db), "-f", "json")
@@ -149,8 +174,13 @@ def test_html_page_keeps_metadata_and_drops_boilerplate(tmp_path: Path) -> None:
 def test_jsonl_and_stdin_inputs(tmp_path: Path) -> None:
     db = tmp_path / "j.db"
     lines = [
-        {"id": "wire-1", "outlet": "Wire", "published": "2023-05-12", "title": "Port reopens",
-         "text": "The port of Halden reopened on Friday after a week-long strike ended."},
+        {
+            "id": "wire-1",
+            "outlet": "Wire",
+            "published": "2023-05-12",
+            "title": "Port reopens",
+            "text": "The port of Halden reopened on Friday after a week-long strike ended.",
+        },
         {"outlet": "Wire", "published": "not a date", "text": "Text"},
     ]
     stdin = "\n".join(json.dumps(x) for x in lines) + "\n"
@@ -159,8 +189,16 @@ def test_jsonl_and_stdin_inputs(tmp_path: Path) -> None:
     assert "error: -:2: published: cannot read 'not a date' as a date" in err
     code, out, _ = _invoke("article", "wire-1", "--db", str(db), "-f", "json")
     assert json.loads(out)["outlet"] == "Wire"
-    code, out, _ = _invoke("ingest", "-", "--db", str(db), "-q", "--outlet", "Plain Post",
-                           stdin="A Headline Here\n\nA plain body paragraph about the port.\n")
+    code, out, _ = _invoke(
+        "ingest",
+        "-",
+        "--db",
+        str(db),
+        "-q",
+        "--outlet",
+        "Plain Post",
+        stdin="A Headline Here\n\nA plain body paragraph about the port.\n",
+    )
     assert code == 0 and "Plain Post: A Headline Here" in out
 
 

@@ -9,23 +9,41 @@ from storyline.settings import Settings
 from storyline.store import SQLiteStore
 
 # Short real-style wire leads (two quakes with overlapping vocabulary, one summit).
-QUAKE_A1 = ("Strong earthquake strikes off Chile", "A magnitude 8.2 earthquake struck off the "
-            "coast of northern Chile near Iquique on Tuesday, triggering a tsunami warning and "
-            "small waves along the Pacific coast. Chilean officials evacuated coastal areas.")
-QUAKE_A2 = ("Chile quake kills six near Iquique", "Six people were killed when the magnitude 8.2 "
-            "earthquake hit northern Chile near Iquique, officials in Chile said, as the tsunami "
-            "warning for the Pacific coast was lifted.")
-QUAKE_B = ("Earthquake rattles Indonesia's Sumatra", "A magnitude 6.1 earthquake shook "
-           "western Sumatra in Indonesia on Friday, damaging houses in Padang; Indonesian "
-           "officials said no tsunami warning was issued.")
-SUMMIT = ("Leaders meet in Hanoi for nuclear talks", "Donald Trump and Kim Jong Un met in Hanoi "
-          "for a second summit on North Korea's nuclear weapons program and sanctions relief.")
+QUAKE_A1 = (
+    "Strong earthquake strikes off Chile",
+    "A magnitude 8.2 earthquake struck off the "
+    "coast of northern Chile near Iquique on Tuesday, triggering a tsunami warning and "
+    "small waves along the Pacific coast. Chilean officials evacuated coastal areas.",
+)
+QUAKE_A2 = (
+    "Chile quake kills six near Iquique",
+    "Six people were killed when the magnitude 8.2 "
+    "earthquake hit northern Chile near Iquique, officials in Chile said, as the tsunami "
+    "warning for the Pacific coast was lifted.",
+)
+QUAKE_B = (
+    "Earthquake rattles Indonesia's Sumatra",
+    "A magnitude 6.1 earthquake shook "
+    "western Sumatra in Indonesia on Friday, damaging houses in Padang; Indonesian "
+    "officials said no tsunami warning was issued.",
+)
+SUMMIT = (
+    "Leaders meet in Hanoi for nuclear talks",
+    "Donald Trump and Kim Jong Un met in Hanoi "
+    "for a second summit on North Korea's nuclear weapons program and sanctions relief.",
+)
 
 
 def _article(pair: tuple[str, str], published: str | None) -> Article:
     title, text = pair
-    return Article(id=Article.make_id(title, text), source=title, title=title, text=text,
-                   paragraphs=(text,), published=published)
+    return Article(
+        id=Article.make_id(title, text),
+        source=title,
+        title=title,
+        text=text,
+        paragraphs=(text,),
+        published=published,
+    )
 
 
 def _run(articles: list[Article], settings: Settings) -> list[str]:
@@ -40,8 +58,12 @@ def _run(articles: list[Article], settings: Settings) -> list[str]:
 
 
 def test_same_event_joins_and_other_events_start_new_stories() -> None:
-    articles = [_article(QUAKE_A1, "2014-04-01"), _article(SUMMIT, "2014-04-01"),
-                _article(QUAKE_A2, "2014-04-02"), _article(QUAKE_B, "2014-04-03")]
+    articles = [
+        _article(QUAKE_A1, "2014-04-01"),
+        _article(SUMMIT, "2014-04-01"),
+        _article(QUAKE_A2, "2014-04-02"),
+        _article(QUAKE_B, "2014-04-03"),
+    ]
     a1, summit, a2, b = _run(articles, Settings())
     assert a1 == a2
     assert len({a1, summit, b}) == 3

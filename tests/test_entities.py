@@ -24,11 +24,28 @@ def test_short_forms_titles_possessives_and_mislabels_join_the_full_name() -> No
     a = _article("a", "Chancellor Angela Merkel met Macron. Merkel’s aides said Berlin agreed.")
     b = _article("b", "President Emmanuel Macron said Merkel had been frank in Berlin.")
     analyses = {
-        "a": Analysis("a", (), _mentions(a.text, [("Angela Merkel", "PERSON"),
-                                                  ("Macron", "PERSON"), ("Merkel’s", "ORG"),
-                                                  ("Berlin", "GPE")]), ()),
-        "b": Analysis("b", (), _mentions(b.text, [("Emmanuel Macron", "PERSON"),
-                                                  ("Merkel", "PERSON"), ("Berlin", "GPE")]), ()),
+        "a": Analysis(
+            "a",
+            (),
+            _mentions(
+                a.text,
+                [
+                    ("Angela Merkel", "PERSON"),
+                    ("Macron", "PERSON"),
+                    ("Merkel’s", "ORG"),
+                    ("Berlin", "GPE"),
+                ],
+            ),
+            (),
+        ),
+        "b": Analysis(
+            "b",
+            (),
+            _mentions(
+                b.text, [("Emmanuel Macron", "PERSON"), ("Merkel", "PERSON"), ("Berlin", "GPE")]
+            ),
+            (),
+        ),
     }
     entities, aliases = canonical_entities([a, b], analyses)
     by_name = {e.name: e for e in entities}
@@ -40,11 +57,22 @@ def test_short_forms_titles_possessives_and_mislabels_join_the_full_name() -> No
 
 
 def test_acronyms_join_their_spelled_out_name_and_roles_are_collected() -> None:
-    text = ("Officials at the United Nations said on Monday that UN inspectors had left. "
-            "Stephane Dujarric, a spokesman for the secretary-general, said so.")
+    text = (
+        "Officials at the United Nations said on Monday that UN inspectors had left. "
+        "Stephane Dujarric, a spokesman for the secretary-general, said so."
+    )
     a = _article("a", text)
-    analyses = {"a": Analysis("a", (), _mentions(text, [
-        ("the United Nations", "ORG"), ("UN", "ORG"), ("Stephane Dujarric", "PERSON")]), ())}
+    analyses = {
+        "a": Analysis(
+            "a",
+            (),
+            _mentions(
+                text,
+                [("the United Nations", "ORG"), ("UN", "ORG"), ("Stephane Dujarric", "PERSON")],
+            ),
+            (),
+        )
+    }
     entities, _ = canonical_entities([a], analyses)
     by_name = {e.name: e for e in entities}
     assert "United Nations" in by_name and by_name["United Nations"].aliases == ("UN",)
@@ -54,14 +82,28 @@ def test_acronyms_join_their_spelled_out_name_and_roles_are_collected() -> None:
 def test_same_quote_trimmed_by_another_outlet_is_merged_with_both_wordings() -> None:
     a = _article("a", "x")
     b = _article("b", "y")
-    long_q = Quote("a", "We had some options, and sometimes you have to walk away.", 0, 10,
-                   speaker="Trump", speaker_name="Trump")
-    short_q = Quote("b", "sometimes you have to walk away", 5, 20,
-                    speaker="the president", speaker_name="Donald Trump")
+    long_q = Quote(
+        "a",
+        "We had some options, and sometimes you have to walk away.",
+        0,
+        10,
+        speaker="Trump",
+        speaker_name="Trump",
+    )
+    short_q = Quote(
+        "b",
+        "sometimes you have to walk away",
+        5,
+        20,
+        speaker="the president",
+        speaker_name="Donald Trump",
+    )
     other = Quote("b", "This was very friendly", 30, 40, speaker=None, speaker_name=None)
-    merged = merge_quotes([a, b], {"a": Analysis("a", (), (), (long_q,)),
-                                   "b": Analysis("b", (), (), (short_q, other))},
-                          {"trump": "Donald Trump", "donald trump": "Donald Trump"})
+    merged = merge_quotes(
+        [a, b],
+        {"a": Analysis("a", (), (), (long_q,)), "b": Analysis("b", (), (), (short_q, other))},
+        {"trump": "Donald Trump", "donald trump": "Donald Trump"},
+    )
     assert len(merged) == 2
     top = merged[0]
     assert top.article_ids == ("a", "b")

@@ -19,8 +19,19 @@ def test_all_is_sorted_and_complete() -> None:
 def test_records_are_frozen_slotted_and_documented() -> None:
     import dataclasses
 
-    for name in ("Article", "Sentence", "Mention", "Quote", "Analysis", "Citation",
-                 "SummarySentence", "Entity", "StoryQuote", "Story", "RawDocument"):
+    for name in (
+        "Article",
+        "Sentence",
+        "Mention",
+        "Quote",
+        "Analysis",
+        "Citation",
+        "SummarySentence",
+        "Entity",
+        "StoryQuote",
+        "Story",
+        "RawDocument",
+    ):
         cls = getattr(records, name)
         assert dataclasses.is_dataclass(cls)
         assert cls.__dataclass_params__.frozen, name  # type: ignore[attr-defined]
@@ -36,6 +47,9 @@ def test_library_only_adds_a_null_handler() -> None:
 def test_error_tree_carries_its_source() -> None:
     err = errors.InputError("feeds/a.xml", "not a feed")
     assert isinstance(err, errors.StorylineError)
-    assert (err.source, err.reason, str(err)) == ("feeds/a.xml", "not a feed",
-                                                  "feeds/a.xml: not a feed")
+    assert (err.source, err.reason, str(err)) == (
+        "feeds/a.xml",
+        "not a feed",
+        "feeds/a.xml: not a feed",
+    )
     assert str(errors.NotFound("story", "abc")) == "no story with id 'abc'"

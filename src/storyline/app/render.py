@@ -24,8 +24,11 @@ def dumps(data: Any) -> str:
 def story_row_json(row: StoryRow) -> dict[str, Any]:
     """A story as listed."""
     return {
-        "id": row.id, "title": row.title, "first_published": row.first_published,
-        "last_published": row.last_published, "article_count": row.article_count,
+        "id": row.id,
+        "title": row.title,
+        "first_published": row.first_published,
+        "last_published": row.last_published,
+        "article_count": row.article_count,
         "outlets": list(row.outlets),
     }
 
@@ -33,8 +36,12 @@ def story_row_json(row: StoryRow) -> dict[str, Any]:
 def article_ref_json(article: Article) -> dict[str, Any]:
     """An article as referenced from a story."""
     return {
-        "id": article.id, "title": article.title, "outlet": article.outlet,
-        "published": article.published, "url": article.url, "source": article.source,
+        "id": article.id,
+        "title": article.title,
+        "outlet": article.outlet,
+        "published": article.published,
+        "url": article.url,
+        "source": article.source,
     }
 
 
@@ -51,8 +58,12 @@ def story_json(story: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
             {
                 "text": s.text,
                 "citations": [
-                    {"article_id": c.article_id, "sentence_index": c.sentence_index,
-                     "start": c.start, "end": c.end}
+                    {
+                        "article_id": c.article_id,
+                        "sentence_index": c.sentence_index,
+                        "start": c.start,
+                        "end": c.end,
+                    }
                     for c in s.citations
                 ],
             }
@@ -60,7 +71,9 @@ def story_json(story: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
         ],
         "quotes": [
             {
-                "text": q.text, "speaker": q.speaker, "direct": q.direct,
+                "text": q.text,
+                "speaker": q.speaker,
+                "direct": q.direct,
                 "article_ids": list(q.article_ids),
                 "versions": [
                     {"article_id": v.article_id, "text": v.text, "start": v.start, "end": v.end}
@@ -71,7 +84,10 @@ def story_json(story: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
         ],
         "entities": [
             {
-                "name": e.name, "type": e.type, "aliases": list(e.aliases), "roles": list(e.roles),
+                "name": e.name,
+                "type": e.type,
+                "aliases": list(e.aliases),
+                "roles": list(e.roles),
                 "mention_count": len(e.mentions),
                 "articles": dict(_count(m.article_id for m in e.mentions)),
             }
@@ -84,9 +100,13 @@ def article_json(article: Article, story_id: str | None) -> dict[str, Any]:
     """A whole article: metadata, clean text, paragraphs and what the cleaner removed."""
     return {
         **article_ref_json(article),
-        "story_id": story_id, "kicker": article.kicker, "dek": article.dek,
-        "byline": article.byline, "language": article.language,
-        "duplicate_of": article.duplicate_of, "text": article.text,
+        "story_id": story_id,
+        "kicker": article.kicker,
+        "dek": article.dek,
+        "byline": article.byline,
+        "language": article.language,
+        "duplicate_of": article.duplicate_of,
+        "text": article.text,
         "paragraphs": list(article.paragraphs),
         "removed": [{"text": r.text, "rule": r.rule} for r in article.removed],
     }
@@ -95,8 +115,13 @@ def article_json(article: Article, story_id: str | None) -> dict[str, Any]:
 def search_json(hits: Sequence[SearchHit]) -> list[dict[str, Any]]:
     """Search results."""
     return [
-        {"article_id": h.article_id, "title": h.title, "outlet": h.outlet,
-         "story_id": h.story_id, "snippet": h.snippet}
+        {
+            "article_id": h.article_id,
+            "title": h.title,
+            "outlet": h.outlet,
+            "story_id": h.story_id,
+            "snippet": h.snippet,
+        }
         for h in hits
     ]
 
@@ -104,8 +129,10 @@ def search_json(hits: Sequence[SearchHit]) -> list[dict[str, Any]]:
 def ingest_json(report: IngestReport) -> dict[str, Any]:
     """What an ingest did."""
     return {
-        "stored": [{"id": a.id, "source": a.source, "title": a.title, "outlet": a.outlet}
-                   for a in report.stored],
+        "stored": [
+            {"id": a.id, "source": a.source, "title": a.title, "outlet": a.outlet}
+            for a in report.stored
+        ],
         "duplicates": [{"source": s, "id": i} for s, i in report.duplicates],
         "failures": [{"source": f.source, "reason": f.reason} for f in report.failures],
         "stories": report.stories,
@@ -128,9 +155,18 @@ def story_text(story: Story, articles: Mapping[str, Article], markdown: bool = F
     h1, h2 = ("# ", "## ") if markdown else ("", "")
     span = " to ".join(dict.fromkeys(d for d in (story.first_published, story.last_published) if d))
     lines = [f"{h1}{story.title}", ""]
-    lines.append(" · ".join(p for p in (
-        f"story {story.id}", span or "date unknown", f"{len(story.article_ids)} articles",
-        ", ".join(story.outlets) or "outlets unknown") if p))
+    lines.append(
+        " · ".join(
+            p
+            for p in (
+                f"story {story.id}",
+                span or "date unknown",
+                f"{len(story.article_ids)} articles",
+                ", ".join(story.outlets) or "outlets unknown",
+            )
+            if p
+        )
+    )
     lines += ["", f"{h2}Summary", ""]
     for s in story.summary:
         refs = "".join(f"[{number[c.article_id]}]" for c in s.citations if c.article_id in number)
@@ -145,15 +181,19 @@ def story_text(story: Story, articles: Mapping[str, Article], markdown: bool = F
         for q in story.quotes:
             outlets = ", ".join(f"[{number[i]}]" for i in q.article_ids if i in number)
             kind = "" if q.direct else " (reported)"
-            lines.append(f"{'- ' if markdown else '  '}{q.speaker or 'Unknown speaker'}: "
-                         f"“{q.text}”{kind} {outlets}")
+            lines.append(
+                f"{'- ' if markdown else '  '}{q.speaker or 'Unknown speaker'}: "
+                f"“{q.text}”{kind} {outlets}"
+            )
     if story.entities:
         lines += ["", f"{h2}People, organisations, places", ""]
         for e in story.entities[:25]:
             extra = f"; also {', '.join(e.aliases)}" if e.aliases else ""
             role = f"; {e.roles[0]}" if e.roles else ""
-            lines.append(f"{'- ' if markdown else '  '}{e.name} ({e.type}, "
-                         f"{len(e.mentions)} mentions{role}{extra})")
+            lines.append(
+                f"{'- ' if markdown else '  '}{e.name} ({e.type}, "
+                f"{len(e.mentions)} mentions{role}{extra})"
+            )
     return "\n".join(lines)
 
 
@@ -166,8 +206,10 @@ def stories_text(rows: Sequence[StoryRow], markdown: bool = False) -> str:
         when = r.last_published or "date unknown"
         outlets = ", ".join(r.outlets) or "outlets unknown"
         prefix = "- " if markdown else ""
-        lines.append(f"{prefix}{r.id}  {when}  {r.article_count} articles  {outlets}\n"
-                     f"{'  ' if markdown else '    '}{r.title}")
+        lines.append(
+            f"{prefix}{r.id}  {when}  {r.article_count} articles  {outlets}\n"
+            f"{'  ' if markdown else '    '}{r.title}"
+        )
     return "\n".join(lines)
 
 
@@ -177,9 +219,15 @@ def article_text(article: Article, story_id: str | None, markdown: bool = False)
     lines = [f"{h1}{article.title}"]
     if article.dek:
         lines += ["", article.dek]
-    meta = [("id", article.id), ("story", story_id), ("outlet", article.outlet),
-            ("published", article.published), ("byline", article.byline),
-            ("url", article.url), ("source", article.source)]
+    meta = [
+        ("id", article.id),
+        ("story", story_id),
+        ("outlet", article.outlet),
+        ("published", article.published),
+        ("byline", article.byline),
+        ("url", article.url),
+        ("source", article.source),
+    ]
     lines += [""] + [f"{k}: {v}" for k, v in meta if v]
     lines += ["", *[p + "\n" for p in article.paragraphs]]
     if article.removed:
@@ -201,8 +249,10 @@ def search_text(hits: Sequence[SearchHit]) -> str:
 
 def ingest_text(report: IngestReport) -> str:
     """Summary lines of an ingest run (failures are printed separately to stderr)."""
-    lines = [f"stored {a.id} {a.outlet or 'outlet unknown'}: {a.title} ({a.source})"
-             for a in report.stored]
+    lines = [
+        f"stored {a.id} {a.outlet or 'outlet unknown'}: {a.title} ({a.source})"
+        for a in report.stored
+    ]
     lines += [f"already stored {i} ({s}): nothing new" for s, i in report.duplicates]
     lines.append(
         f"{len(report.stored)} new, {len(report.duplicates)} already stored, "

@@ -100,11 +100,20 @@ class SQLiteStore:
         cur = self.conn.execute(
             f"INSERT INTO articles ({_ARTICLE_COLUMNS}) VALUES ({', '.join('?' * 14)})",
             (
-                article.id, article.source, article.url, article.outlet, article.title,
-                article.kicker, article.dek, article.byline, article.published,
-                article.language, article.text, json.dumps(list(article.paragraphs),
-                                                           ensure_ascii=False),
-                dumps(article.removed), article.duplicate_of,
+                article.id,
+                article.source,
+                article.url,
+                article.outlet,
+                article.title,
+                article.kicker,
+                article.dek,
+                article.byline,
+                article.published,
+                article.language,
+                article.text,
+                json.dumps(list(article.paragraphs), ensure_ascii=False),
+                dumps(article.removed),
+                article.duplicate_of,
             ),
         )
         self.conn.execute(
@@ -153,8 +162,13 @@ class SQLiteStore:
     # -- stories ------------------------------------------------------------------
 
     def save_story_state(
-        self, story_id: str, title: str, state: dict[str, Any], last_seq: int,
-        first_published: str | None, last_published: str | None,
+        self,
+        story_id: str,
+        title: str,
+        state: dict[str, Any],
+        last_seq: int,
+        first_published: str | None,
+        last_published: str | None,
     ) -> None:
         """Create or update a story's row and clustering state (its JSON comes from save_story)."""
         self.conn.execute(
@@ -191,9 +205,13 @@ class SQLiteStore:
             """UPDATE stories SET title = ?, first_published = ?, last_published = ?,
                    article_count = ?, outlets = ?, data = ?, stale = 0 WHERE id = ?""",
             (
-                story.title, story.first_published, story.last_published,
-                len(story.article_ids), json.dumps(list(story.outlets), ensure_ascii=False),
-                dumps(story), story.id,
+                story.title,
+                story.first_published,
+                story.last_published,
+                len(story.article_ids),
+                json.dumps(list(story.outlets), ensure_ascii=False),
+                dumps(story),
+                story.id,
             ),
         )
         if cur.rowcount != 1:
@@ -224,8 +242,14 @@ class SQLiteStore:
             (limit, offset),
         ).fetchall()
         return [
-            StoryRow(r["id"], r["title"], r["first_published"], r["last_published"],
-                     r["article_count"], tuple(json.loads(r["outlets"])))
+            StoryRow(
+                r["id"],
+                r["title"],
+                r["first_published"],
+                r["last_published"],
+                r["article_count"],
+                tuple(json.loads(r["outlets"])),
+            )
             for r in rows
         ]
 
@@ -290,9 +314,7 @@ class SQLiteStore:
         if row is not None:
             return row  # type: ignore[no-any-return]
         if len(ident) >= 4 and re.fullmatch(r"[0-9a-f]+", ident):
-            rows = self.conn.execute(
-                f"{select} WHERE id LIKE ? LIMIT 2", (ident + "%",)
-            ).fetchall()
+            rows = self.conn.execute(f"{select} WHERE id LIKE ? LIMIT 2", (ident + "%",)).fetchall()
             if len(rows) == 1:
                 return rows[0]  # type: ignore[no-any-return]
         raise NotFound(kind, ident)
@@ -300,9 +322,18 @@ class SQLiteStore:
 
 def _article(row: sqlite3.Row) -> Article:
     return Article(
-        id=row["id"], source=row["source"], url=row["url"], outlet=row["outlet"],
-        title=row["title"], kicker=row["kicker"], dek=row["dek"], byline=row["byline"],
-        published=row["published"], language=row["language"], text=row["text"],
-        paragraphs=tuple(json.loads(row["paragraphs"])), removed=removed_from_json(row["removed"]),
+        id=row["id"],
+        source=row["source"],
+        url=row["url"],
+        outlet=row["outlet"],
+        title=row["title"],
+        kicker=row["kicker"],
+        dek=row["dek"],
+        byline=row["byline"],
+        published=row["published"],
+        language=row["language"],
+        text=row["text"],
+        paragraphs=tuple(json.loads(row["paragraphs"])),
+        removed=removed_from_json(row["removed"]),
         duplicate_of=row["duplicate_of"],
     )

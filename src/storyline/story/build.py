@@ -24,7 +24,9 @@ def build_story(
         title=first.title,
         article_ids=tuple(a.id for a in articles),
         summary=summarize(
-            articles, analyses, words=settings.summary_words,
+            articles,
+            analyses,
+            words=settings.summary_words,
             citation_threshold=settings.citation_threshold,
         ),
         quotes=merge_quotes(articles, analyses, alias_map),

@@ -105,8 +105,14 @@ def canonical_entities(
             name = _clean_name(m.text, m.label)
             if len(name) < 2:
                 continue
-            raw.append((name, canonical_key(name), m.label,
-                        EntityMention(article.id, m.start, m.end, m.text)))
+            raw.append(
+                (
+                    name,
+                    canonical_key(name),
+                    m.label,
+                    EntityMention(article.id, m.start, m.end, m.text),
+                )
+            )
     person_of = _person_aliases(raw)
     acronym_of = _acronym_aliases(raw)
     groups: dict[str, _Group] = defaultdict(_Group)
@@ -126,21 +132,26 @@ def canonical_entities(
     for group in groups.values():
         label = group.labels.most_common(1)[0][0]
         if label == "PERSON":
-            canonical = max(group.name_counts, key=lambda n: (len(n.split()), group.name_counts[n],
-                                                              len(n), n))
+            canonical = max(
+                group.name_counts, key=lambda n: (len(n.split()), group.name_counts[n], len(n), n)
+            )
         else:
             # "United States" over "US": the spelled-out name reads better than an acronym
-            canonical = max(group.name_counts, key=lambda n: (
-                not _is_acronym(n), group.name_counts[n], len(n), n))
+            canonical = max(
+                group.name_counts,
+                key=lambda n: (not _is_acronym(n), group.name_counts[n], len(n), n),
+            )
         for alias in group.name_counts:
             alias_map[canonical_key(alias)] = canonical
-        entities.append(Entity(
-            name=canonical,
-            type=ENTITY_TYPES[label],
-            mentions=tuple(group.mentions),
-            aliases=tuple(sorted(a for a in group.name_counts if a != canonical)),
-            roles=tuple(r for r, _ in group.roles.most_common(5)),
-        ))
+        entities.append(
+            Entity(
+                name=canonical,
+                type=ENTITY_TYPES[label],
+                mentions=tuple(group.mentions),
+                aliases=tuple(sorted(a for a in group.name_counts if a != canonical)),
+                roles=tuple(r for r, _ in group.roles.most_common(5)),
+            )
+        )
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
     return tuple(entities), alias_map
 
@@ -153,8 +164,11 @@ def _person_aliases(raw: list[tuple[str, str, str, EntityMention]]) -> dict[str,
     for key in counts:
         if len(key.split()) >= 2:
             # a longer full name containing this one ("kim jong un" ⊃ "jong un") absorbs it
-            longer = [f for f in full if f != key and f.split()[-1] == key.split()[-1]
-                      and f.endswith(" " + key)]
+            longer = [
+                f
+                for f in full
+                if f != key and f.split()[-1] == key.split()[-1] and f.endswith(" " + key)
+            ]
             mapping[key] = max(longer, key=lambda f: counts[f]) if longer else key
             continue
         owners = [f for f in full if key in (f.split()[0], f.split()[-1])]
@@ -182,8 +196,10 @@ def _collect_roles(articles: Sequence[Article], groups: Mapping[str, _Group]) ->
             after = _APPOSITION.match(text[m.end : m.end + 120])
             if after:
                 group.roles[after.group(1).strip()] += 1
-            before = re.search(r"((?:[A-Z][\w.]*\s+){0,3}(?:[a-z][\w-]*\s+){1,4})$",
-                               text[max(0, m.start - 80) : m.start])
+            before = re.search(
+                r"((?:[A-Z][\w.]*\s+){0,3}(?:[a-z][\w-]*\s+){1,4})$",
+                text[max(0, m.start - 80) : m.start],
+            )
             if before:
                 role = before.group(1).strip()
                 words = {w.lower() for w in role.split()}
@@ -193,13 +209,64 @@ def _collect_roles(articles: Sequence[Article], groups: Mapping[str, _Group]) ->
 
 
 _ROLE_HEADS = {
-    "secretary", "president", "minister", "spokesman", "spokeswoman", "spokesperson",
-    "director", "leader", "chief", "adviser", "advisor", "envoy", "ambassador", "senator",
-    "governor", "mayor", "official", "analyst", "expert", "reporter", "correspondent",
-    "editor", "chairman", "chairwoman", "ceo", "founder", "commander", "general", "judge",
-    "lawyer", "attorney", "professor", "researcher", "economist", "dictator", "negotiator",
+    "secretary",
+    "president",
+    "minister",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "director",
+    "leader",
+    "chief",
+    "adviser",
+    "advisor",
+    "envoy",
+    "ambassador",
+    "senator",
+    "governor",
+    "mayor",
+    "official",
+    "analyst",
+    "expert",
+    "reporter",
+    "correspondent",
+    "editor",
+    "chairman",
+    "chairwoman",
+    "ceo",
+    "founder",
+    "commander",
+    "general",
+    "judge",
+    "lawyer",
+    "attorney",
+    "professor",
+    "researcher",
+    "economist",
+    "dictator",
+    "negotiator",
 }
 _NOT_ROLE = {
-    "said", "says", "told", "tells", "and", "but", "that", "with", "when", "after", "before",
-    "as", "by", "to", "of the", "while", "whom", "who", "which", "asked", "met", "praised",
+    "said",
+    "says",
+    "told",
+    "tells",
+    "and",
+    "but",
+    "that",
+    "with",
+    "when",
+    "after",
+    "before",
+    "as",
+    "by",
+    "to",
+    "of the",
+    "while",
+    "whom",
+    "who",
+    "which",
+    "asked",
+    "met",
+    "praised",
 }

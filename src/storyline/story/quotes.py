@@ -55,12 +55,14 @@ def merge_quotes(
         longest = max(members, key=lambda q: len(q.text))
         speakers = [_canonical_speaker(q, alias_map) for q in members]
         known = [s for s in speakers if s]
-        merged.append(StoryQuote(
-            text=longest.text,
-            speaker=max(set(known), key=known.count) if known else None,
-            direct=any(q.direct for q in members),
-            versions=tuple(QuoteVersion(q.article_id, q.text, q.start, q.end) for q in members),
-        ))
+        merged.append(
+            StoryQuote(
+                text=longest.text,
+                speaker=max(set(known), key=known.count) if known else None,
+                direct=any(q.direct for q in members),
+                versions=tuple(QuoteVersion(q.article_id, q.text, q.start, q.end) for q in members),
+            )
+        )
     merged.sort(key=lambda q: (-len(q.article_ids), q.versions[0].article_id, q.versions[0].start))
     return tuple(merged)
 
