@@ -35,7 +35,7 @@ class Format(StrEnum):
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", envvar="STORYLINE_DB", help="SQLite store path [default: storyline.db]."),
+    typer.Option("--db", envvar="STORYLINE_DB", help="SQLite store path (default: storyline.db)."),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 

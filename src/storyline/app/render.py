@@ -190,10 +190,8 @@ def story_text(story: Story, articles: Mapping[str, Article], markdown: bool = F
         for e in story.entities[:25]:
             extra = f"; also {', '.join(e.aliases)}" if e.aliases else ""
             role = f"; {e.roles[0]}" if e.roles else ""
-            lines.append(
-                f"{'- ' if markdown else '  '}{e.name} ({e.type}, "
-                f"{len(e.mentions)} mentions{role}{extra})"
-            )
+            count = f"{len(e.mentions)} mention" + ("" if len(e.mentions) == 1 else "s")
+            lines.append(f"{'- ' if markdown else '  '}{e.name} ({e.type}, {count}{role}{extra})")
     return "\n".join(lines)
 
 
