@@ -16,6 +16,7 @@ from ..errors import StorylineError
 from ..settings import SETTINGS, Settings
 from ..store import SQLiteStore
 from . import render
+from .cli_eval import eval_app
 
 app = typer.Typer(
     help="Storyline: news articles from many outlets in, cited and comparable stories out.",
@@ -23,6 +24,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+app.add_typer(eval_app, name="eval")
 
 
 class Format(StrEnum):
