@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= demo.db
 
-.PHONY: demo test lint typecheck clean
+.PHONY: demo test clean
 
 $(BIN)/storyline-deps: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,10 @@ test: $(BIN)/storyline-dev
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	@# the browser tests drive Debian's Chromium (never `playwright install`)
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	@# a throwaway PostgreSQL cluster on a loopback port for the PostgreSQL store tests
+	$(BIN)/python tests/pgcluster.py $(BIN)/pytest -q
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm .pytest_cache .mypy_cache .ruff_cache

@@ -1,12 +1,15 @@
-"""SQLite store: migrations, round trips, transactions, search, id prefixes."""
+"""The store on both backends (SQLite; PostgreSQL when a server is given): round trips,
+transactions, search, id prefixes; SQLite migrations and WAL."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from storebackends import backend_store
 from storyline.errors import NotFound, StoreError
 from storyline.records import Analysis, Article, Mention, Quote, Removed, Sentence, Story
 from storyline.store import SQLiteStore
@@ -25,6 +28,12 @@ def _article(n: int, text: str = "Lava flows reached the coastal village overnig
         published="2020-01-0" + str(n % 9 + 1),
         removed=(Removed("Photo: AP", "photo-credit"),),
     )
+
+
+@pytest.fixture(name="store", params=["sqlite", "postgresql"])
+def _store(request: pytest.FixtureRequest) -> Iterator[SQLiteStore]:
+    """An empty store of each backend (PostgreSQL skips without a server)."""
+    yield from backend_store(request.param)
 
 
 def _analysis(article: Article) -> Analysis:
@@ -54,8 +63,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
         SQLiteStore(path)
 
 
-def test_article_and_analysis_round_trip() -> None:
-    store = SQLiteStore(":memory:")
+def test_article_and_analysis_round_trip(store: SQLiteStore) -> None:
     article = _article(1)
     with store.transaction():
         store.add_article(article, _analysis(article))
@@ -67,8 +75,7 @@ def test_article_and_analysis_round_trip() -> None:
         store.article("ffffffffffff")
 
 
-def test_failed_transaction_keeps_what_was_stored() -> None:
-    store = SQLiteStore(":memory:")
+def test_failed_transaction_keeps_what_was_stored(store: SQLiteStore) -> None:
     first, second = _article(1), _article(2)
     with store.transaction():
         store.add_article(first, _analysis(first))
@@ -80,8 +87,7 @@ def test_failed_transaction_keeps_what_was_stored() -> None:
     assert store.search("Report") and len(store.search("Report")) == 1
 
 
-def test_story_state_build_and_listing() -> None:
-    store = SQLiteStore(":memory:")
+def test_story_state_build_and_listing(store: SQLiteStore) -> None:
     article = _article(3)
     with store.transaction():
         seq = store.add_article(article, _analysis(article))
@@ -112,8 +118,7 @@ def test_story_state_build_and_listing() -> None:
     assert store.story_of(article.id) == "s1"
 
 
-def test_search_ignores_query_syntax() -> None:
-    store = SQLiteStore(":memory:")
+def test_search_ignores_query_syntax(store: SQLiteStore) -> None:
     article = _article(4)
     with store.transaction():
         store.add_article(article, _analysis(article))

@@ -2,7 +2,7 @@
 
 import logging
 
-from .errors import ConfigError, InputError, NotFound, StoreError, StorylineError
+from .errors import ConfigError, InputError, NotFound, ServiceError, StoreError, StorylineError
 from .records import (
     Analysis,
     Article,
@@ -32,6 +32,7 @@ __all__ = [
     "Quote",
     "RawDocument",
     "Sentence",
+    "ServiceError",
     "Settings",
     "StoreError",
     "Story",

@@ -7,6 +7,7 @@
      │                     (carries ``source``: path, URL or record, and ``reason``)
      ├── StoreError        the store could not be opened, migrated or written
      ├── NotFound          a story, article or other record id is not in the store
+     ├── ServiceError      an external service (abstractive endpoint) failed (``source``)
      └── ConfigError       a setting has a bad value (carries ``name``)
 
 Errors become messages and exit codes only at the edges (CLI, API).
@@ -39,6 +40,15 @@ class NotFound(StorylineError):
         super().__init__(f"no {kind} with id {ident!r}")
         self.kind = kind
         self.ident = ident
+
+
+class ServiceError(StorylineError):
+    """An external service (e.g. the abstractive endpoint) failed or answered nonsense."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
 
 
 class ConfigError(StorylineError):

@@ -9,7 +9,9 @@ reason and the batch goes on.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -19,7 +21,7 @@ from .cluster import OnlineClusterer
 from .errors import InputError
 from .extract import extract
 from .ingest import expand_inputs, read_input
-from .records import Article, Story
+from .records import Analysis, Article, Story
 from .settings import Settings
 from .store import SQLiteStore
 from .story import build_story
@@ -43,6 +45,7 @@ class IngestReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, article id)
     failures: list[Failure] = field(default_factory=list)
     stories: list[str] = field(default_factory=list)
+    skipped: Counter[str] = field(default_factory=Counter)  # reason -> records not articles
 
     @property
     def ok(self) -> bool:
@@ -65,8 +68,19 @@ def ingest(
     options: Mapping[str, str] | None = None,
     stdin: BinaryIO | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
 ) -> IngestReport:
-    """Ingest files, directories, globs or '-' into the store; never raises for bad input."""
+    """Ingest files, directories, globs or '-' into the store; never raises for bad input.
+
+    With ``workers`` (a process pool) or ``dask`` (a scheduler address or "local"),
+    extraction and analysis run in parallel and this process stays the one writer,
+    in stream order (see :mod:`storyline.scale`); the stories come out the same.
+    """
+    if workers is not None or dask is not None:
+        from .scale.runner import ingest_parallel
+
+        return ingest_parallel(paths, store, settings, options, stdin, progress, workers, dask)
     report = IngestReport()
     clusterer = OnlineClusterer(store, settings)
     seen: set[str] = set()
@@ -75,7 +89,7 @@ def ingest(
             report.fail(name)
             continue
         articles: list[Article] = []
-        for item in _read(name, options, stdin, settings):
+        for item in _read(name, options, stdin, settings, report.skipped):
             if isinstance(item, InputError):
                 report.fail(item)
             elif item.id in seen or store.has_article(item.id):
@@ -92,16 +106,20 @@ def ingest(
 
 
 def _read(
-    name: str, options: Mapping[str, str] | None, stdin: BinaryIO | None, settings: Settings
+    name: str,
+    options: Mapping[str, str] | None,
+    stdin: BinaryIO | None,
+    settings: Settings,
+    skipped: Counter[str] | None = None,
 ) -> list[Article | InputError]:
     items: list[Article | InputError] = []
     try:
-        for doc in read_input(name, options, stdin, settings.max_input_bytes):
+        for doc in read_input(name, options, stdin, settings.max_input_bytes, skipped):
             if isinstance(doc, InputError):
                 items.append(doc)
                 continue
             try:
-                items.append(extract(doc))
+                items.append(extract(doc, settings=settings))
             except InputError as exc:
                 items.append(exc)
     except InputError as exc:  # e.g. a broken sidecar: the whole input fails
@@ -118,15 +136,42 @@ def _store_batch(
 ) -> None:
     """One input's articles: analyse (outside the write lock), then store and cluster atomically."""
     analyses = analyze(articles, settings.spacy_model)
+    write_batch(articles, analyses, store, clusterer, report)
+
+
+def write_batch(
+    articles: Sequence[Article],
+    analyses: Sequence[Analysis],
+    store: SQLiteStore,
+    clusterer: OnlineClusterer,
+    report: IngestReport,
+) -> None:
+    """Store and cluster analysed articles in one transaction (the single writer, in order)."""
     try:
         with store.transaction():
             for article, analysis in zip(articles, analyses, strict=True):
-                seq = store.add_article(article, analysis)
-                clusterer.assign(article, analysis, seq)
+                store_and_cluster(article, analysis, store, clusterer)
     except BaseException:
         clusterer.reload()  # keep memory in step with the rolled-back store
         raise
     report.stored.extend(articles)
+
+
+def store_and_cluster(
+    article: Article, analysis: Analysis, store: SQLiteStore, clusterer: OnlineClusterer
+) -> tuple[Article, str]:
+    """Store one analysed article, link it to the article it copies (if any), cluster it.
+
+    A copy (wire story, republication) gets ``duplicate_of`` and joins its original's
+    story.
+    """
+    original, minhash = clusterer.deduper.original_of(article)
+    if original is not None and original != article.id:
+        article = dataclasses.replace(article, duplicate_of=original)
+    seq = store.add_article(article, analysis)
+    clusterer.deduper.add(article, seq, minhash)
+    pinned = store.story_of(article.duplicate_of) if article.duplicate_of else None
+    return article, clusterer.assign(article, analysis, seq, pinned=pinned)
 
 
 def rebuild_stale(store: SQLiteStore, settings: Settings) -> list[str]:
@@ -145,4 +190,10 @@ def build(store: SQLiteStore, story_id: str, settings: Settings) -> Story:
     ids = store.story_article_ids(story_id)
     articles = store.articles(ids)
     analyses = {i: store.analysis(i) for i in ids}
-    return build_story(story_id, articles, analyses, settings)
+    # copies of an article in the story are listed but are not another perspective:
+    # summary, quotes, outlets and comparison come from the originals only
+    originals = [a for a in articles if a.duplicate_of not in ids] or articles
+    story = build_story(story_id, originals, analyses, settings)
+    if len(originals) < len(articles):
+        story = dataclasses.replace(story, article_ids=tuple(ids))
+    return story

@@ -173,6 +173,8 @@ class Entity:
     mentions: tuple[EntityMention, ...]
     aliases: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
+    # (outlet, mentions in that outlet's articles), most first; unknown outlets are left out.
+    outlet_counts: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +203,77 @@ class StoryQuote:
 
 
 @dataclass(frozen=True, slots=True)
+class Claim:
+    """One sentence of one article taken as a claim: where it is and which outlet made it."""
+
+    article_id: str
+    outlet: str
+    sentence_index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimGroup:
+    """Claims of different outlets that state the same thing; ``outlets`` in story order."""
+
+    claims: tuple[Claim, ...]
+    outlets: tuple[str, ...]
+    scope: Literal["all", "several"]
+
+
+@dataclass(frozen=True, slots=True)
+class Contradiction:
+    """Two aligned claims that disagree on a number, time, date, name or polarity."""
+
+    kind: Literal["number", "time", "date", "name", "polarity"]
+    left: Claim
+    right: Claim
+    left_value: str
+    right_value: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutletTone:
+    """How one outlet told the story: tone of its own prose (quotes excluded), what it alone says.
+
+    ``subjectivity`` is in [0, 1]; ``sentiment`` is the mean VADER compound in [-1, 1].
+    """
+
+    outlet: str
+    article_ids: tuple[str, ...]
+    subjectivity: float
+    sentiment: float
+    loaded_words: tuple[str, ...] = ()
+    opinion_markers: Mapping[str, int] = field(default_factory=dict)
+    quoted_people: tuple[str, ...] = ()
+    unique_claims: tuple[Claim, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """A dated event of the story: ISO date (precision day, week, month or year) and its sources."""
+
+    date: str
+    precision: Literal["day", "week", "month", "year"]
+    phrase: str
+    claims: tuple[Claim, ...]
+    outlets: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """How the outlets of a story covered it: agreement, unique facts, contradictions, tone."""
+
+    outlets: tuple[OutletTone, ...] = ()
+    agreed: tuple[ClaimGroup, ...] = ()
+    contradictions: tuple[Contradiction, ...] = ()
+    timeline: tuple[TimelineEvent, ...] = ()
+    statements: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
     """One real-world event as told by the articles about it."""
 
@@ -214,3 +287,4 @@ class Story:
     last_published: str | None = None
     outlets: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)
+    comparison: Comparison = field(default_factory=Comparison)

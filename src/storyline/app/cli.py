@@ -14,7 +14,7 @@ import typer
 from .. import pipeline
 from ..errors import StorylineError
 from ..settings import SETTINGS, Settings
-from ..store import SQLiteStore
+from ..store import SQLiteStore, open_store
 from . import render
 from .cli_eval import eval_app
 
@@ -38,7 +38,11 @@ class Format(StrEnum):
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", envvar="STORYLINE_DB", help="SQLite store path (default: storyline.db)."),
+    typer.Option(
+        "--db",
+        envvar="STORYLINE_DB",
+        help="SQLite store path, or a postgresql://... URL (default: storyline.db).",
+    ),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 
@@ -52,7 +56,7 @@ def _store(db: str | None, **overrides: Any) -> Iterator[tuple[SQLiteStore, Sett
     """Open the store; turn library errors into 'Error: ...' and exit code 1 (the edge)."""
     try:
         settings = _settings(db=db, **overrides)
-        with SQLiteStore(settings.db) as store:
+        with open_store(settings.db) as store:
             yield store, settings
     except StorylineError as exc:
         typer.echo(f"Error: {exc}", err=True)
@@ -77,13 +81,27 @@ def ingest(
     url: Annotated[str | None, typer.Option(help="URL of a single plain-text input.")] = None,
     fmt: FormatOption = Format.text,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Processes for extraction and analysis (default: one per core)."),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(help="Run extraction and analysis on Dask: a scheduler address, or 'local'."),
+    ] = None,
 ) -> None:
-    """Add articles (plain text, HTML, JSONL) and update their stories."""
+    """Add articles (plain text, HTML, JSONL, RSS/Atom feeds, WARC) and update their stories."""
+    from ..scale import default_workers
+
     options = {"outlet": outlet or "", "published": published or "", "url": url or ""}
+    parallel = {"workers": workers or (None if dask else default_workers()), "dask": dask}
     with _store(db) as (store, settings):
-        report = _run_ingest(paths, store, settings, options, show_progress=not quiet)
+        report = _run_ingest(paths, store, settings, options, not quiet, parallel)
     for failure in report.failures:
         typer.echo(f"error: {failure.source}: {failure.reason}", err=True)
+    if report.skipped:
+        counts = ", ".join(f"{reason}: {n}" for reason, n in sorted(report.skipped.items()))
+        typer.echo(f"skipped {report.skipped.total()} records (not articles): {counts}", err=True)
     _emit(fmt, render.ingest_json(report), render.ingest_text(report))
     if not report.ok:
         raise typer.Exit(1)
@@ -95,25 +113,30 @@ def _run_ingest(
     settings: Settings,
     options: dict[str, str],
     show_progress: bool,
+    parallel: dict[str, Any],
 ) -> pipeline.IngestReport:
     if not show_progress or not sys.stderr.isatty():
-        return pipeline.ingest(paths, store, settings, options, stdin=sys.stdin.buffer)
+        return pipeline.ingest(paths, store, settings, options, sys.stdin.buffer, **parallel)
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description}"),
         TextColumn("{task.completed} articles"),
+        TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
     )
     with Progress(*columns, transient=True) as bar:
-        task = bar.add_task("ingesting", total=None)
+        task = bar.add_task("ingesting", total=None, rate="")
 
         def advance(name: str, count: int) -> None:
-            bar.update(task, advance=count, description=f"ingesting {name}")
+            done = bar.tasks[task].completed + count
+            elapsed = bar.tasks[task].elapsed or 0.0
+            rate = f"{done / elapsed:.1f} articles/s" if elapsed > 0 else ""
+            bar.update(task, advance=count, description=f"ingesting {name}", rate=rate)
 
         return pipeline.ingest(
-            paths, store, settings, options, stdin=sys.stdin.buffer, progress=advance
+            paths, store, settings, options, sys.stdin.buffer, advance, **parallel
         )
 
 
@@ -192,6 +215,86 @@ def show_settings() -> None:
     """List every setting with its default, environment variable and help."""
     for s in SETTINGS:
         typer.echo(f"{s.name} = {s.default!r}  (STORYLINE_{s.name.upper()})\n    {s.help}")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web pages and the JSON API (/api/, /openapi.json) over one store."""
+    import uvicorn
+
+    from .api import create_app
+
+    try:
+        application = create_app(_settings(db=db))
+    except StorylineError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Serving {application.state.settings.db} on http://{host}:{port}/", err=True)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def compare(
+    story_id: Annotated[str, typer.Argument(help="Story id (or a unique prefix).")],
+    db: DbOption = None,
+    fmt: FormatOption = Format.text,
+) -> None:
+    """How each outlet covered a story: side by side, agreement, contradictions, timeline."""
+    from .render_compare import compare_text, comparison_json, comparison_text
+
+    with _store(db) as (store, settings):
+        full_id = store.resolve_story_id(story_id)
+        if full_id in store.stale_story_ids():
+            pipeline.rebuild_stale(store, settings)
+        story = store.story(full_id)
+    _emit(
+        fmt,
+        comparison_json(story.comparison),
+        compare_text(story),
+        comparison_text(story.comparison, markdown=True),
+    )
+
+
+@app.command("recluster")
+def recluster_command(db: DbOption = None) -> None:
+    """Cluster every stored article again in ingest order (manual merges/splits are kept)."""
+    from ..stories import recluster
+
+    with _store(db) as (store, settings):
+        count = recluster(store, settings)
+    typer.echo(f"{count} stories")
+
+
+@app.command("merge")
+def merge_command(
+    story_a: Annotated[str, typer.Argument(help="Story to keep (id or unique prefix).")],
+    story_b: Annotated[str, typer.Argument(help="Story folded into it.")],
+    db: DbOption = None,
+) -> None:
+    """Merge story B into story A by hand; kept across later ingests and recluster."""
+    from ..stories import merge_stories
+
+    with _store(db) as (store, settings):
+        kept = merge_stories(store, settings, story_a, story_b)
+    typer.echo(f"merged into {kept}")
+
+
+@app.command("split")
+def split_command(
+    story_id: Annotated[str, typer.Argument(help="Story id (or a unique prefix).")],
+    article_ids: Annotated[list[str], typer.Argument(help="Articles to move to a new story.")],
+    db: DbOption = None,
+) -> None:
+    """Split articles off a story into a new story by hand; kept across ingests and recluster."""
+    from ..stories import split_story
+
+    with _store(db) as (store, settings):
+        new_id = split_story(store, settings, story_id, article_ids)
+    typer.echo(f"new story {new_id}")
 
 
 def main() -> None:

@@ -50,10 +50,16 @@ def eval_extract(
 
 @eval_app.command("cluster")
 def eval_cluster(
-    data: DataArg, as_json: JsonOption = False, predictions: PredictionsOption = None
+    data: DataArg,
+    as_json: JsonOption = False,
+    predictions: PredictionsOption = None,
+    model: Annotated[
+        Path | None,
+        typer.Option("--model", help="Pair-model JSON to use instead of the shipped one."),
+    ] = None,
 ) -> None:
     """Story clustering in stream order: B-cubed and pairwise F1 vs a batch baseline."""
-    _run("cluster", data, as_json, predictions)
+    _run("cluster", data, as_json, predictions, model=model)
 
 
 @eval_app.command("summarize")

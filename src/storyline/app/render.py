@@ -9,6 +9,7 @@ from typing import Any
 from ..pipeline import IngestReport
 from ..records import Article, Story
 from ..store import SearchHit, StoryRow
+from .render_compare import comparison_json, comparison_text
 
 FORMATS = ("text", "markdown", "json")
 
@@ -90,9 +91,11 @@ def story_json(story: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
                 "roles": list(e.roles),
                 "mention_count": len(e.mentions),
                 "articles": dict(_count(m.article_id for m in e.mentions)),
+                "outlets": dict(e.outlet_counts),
             }
             for e in story.entities
         ],
+        "comparison": comparison_json(story.comparison),
     }
 
 
@@ -175,23 +178,35 @@ def story_text(story: Story, articles: Mapping[str, Article], markdown: bool = F
     for aid in story.article_ids:
         a = articles[aid]
         meta = ", ".join(p for p in (a.outlet or "outlet unknown", a.published) if p)
+        if a.duplicate_of in number:  # a wire copy: shown, but not another perspective
+            meta += f"; copy of [{number[a.duplicate_of]}]"
         lines.append(f"{'- ' if markdown else '  '}[{number[aid]}] {a.title} ({meta}; id {aid})")
     if story.quotes:
         lines += ["", f"{h2}Who said what", ""]
         for q in story.quotes:
             outlets = ", ".join(f"[{number[i]}]" for i in q.article_ids if i in number)
-            kind = "" if q.direct else " (reported)"
+            # Reported speech and partial quotes are not the speaker's full words: no marks.
+            said = f"“{q.text}”" if q.direct else f"(reported) {q.text}"
             lines.append(
-                f"{'- ' if markdown else '  '}{q.speaker or 'Unknown speaker'}: "
-                f"“{q.text}”{kind} {outlets}"
+                f"{'- ' if markdown else '  '}{q.speaker or 'Unknown speaker'}: {said} {outlets}"
             )
+            # Each outlet's own wording where it differs (a trimmed or reworded quote).
+            for v in q.versions:
+                if v.text.strip(" .,") != q.text.strip(" .,") and v.article_id in number:
+                    indent = "  " if markdown else "    "
+                    lines.append(f"{indent}[{number[v.article_id]}] “{v.text}”")
     if story.entities:
         lines += ["", f"{h2}People, organisations, places", ""]
         for e in story.entities[:25]:
             extra = f"; also {', '.join(e.aliases)}" if e.aliases else ""
             role = f"; {e.roles[0]}" if e.roles else ""
             count = f"{len(e.mentions)} mention" + ("" if len(e.mentions) == 1 else "s")
+            if len(e.outlet_counts) > 1:
+                count += " (" + ", ".join(f"{o} {n}" for o, n in e.outlet_counts) + ")"
             lines.append(f"{'- ' if markdown else '  '}{e.name} ({e.type}, {count}{role}{extra})")
+    section = comparison_text(story.comparison, markdown)
+    if section:
+        lines += ["", section]
     return "\n".join(lines)
 
 

@@ -9,9 +9,14 @@ from typing import Any
 from ..records import (
     Analysis,
     Citation,
+    Claim,
+    ClaimGroup,
+    Comparison,
+    Contradiction,
     Entity,
     EntityMention,
     Mention,
+    OutletTone,
     Quote,
     QuoteVersion,
     Removed,
@@ -19,6 +24,7 @@ from ..records import (
     Story,
     StoryQuote,
     SummarySentence,
+    TimelineEvent,
 )
 
 
@@ -81,6 +87,7 @@ def story_from_json(data: str) -> Story:
                 mentions=tuple(EntityMention(**m) for m in e["mentions"]),
                 aliases=tuple(e["aliases"]),
                 roles=tuple(e["roles"]),
+                outlet_counts=tuple((o, n) for o, n in e.get("outlet_counts", ())),
             )
             for e in raw["entities"]
         ),
@@ -88,4 +95,50 @@ def story_from_json(data: str) -> Story:
         last_published=raw["last_published"],
         outlets=tuple(raw["outlets"]),
         extra=raw.get("extra") or {},
+        # Stories stored before the comparison existed decode with an empty one.
+        comparison=comparison_from_plain(raw["comparison"])
+        if raw.get("comparison")
+        else Comparison(),
+    )
+
+
+def comparison_from_plain(raw: dict[str, Any]) -> Comparison:
+    """Decode a story's outlet comparison from its plain (to_plain) form."""
+
+    def claims(items: list[dict[str, Any]]) -> tuple[Claim, ...]:
+        return tuple(Claim(**c) for c in items)
+
+    return Comparison(
+        outlets=tuple(
+            OutletTone(
+                **{
+                    **t,
+                    "article_ids": tuple(t["article_ids"]),
+                    "loaded_words": tuple(t["loaded_words"]),
+                    "quoted_people": tuple(t["quoted_people"]),
+                    "unique_claims": claims(t["unique_claims"]),
+                }
+            )
+            for t in raw["outlets"]
+        ),
+        agreed=tuple(
+            ClaimGroup(claims(g["claims"]), tuple(g["outlets"]), g["scope"]) for g in raw["agreed"]
+        ),
+        contradictions=tuple(
+            Contradiction(
+                c["kind"],
+                Claim(**c["left"]),
+                Claim(**c["right"]),
+                c["left_value"],
+                c["right_value"],
+            )
+            for c in raw["contradictions"]
+        ),
+        timeline=tuple(
+            TimelineEvent(
+                e["date"], e["precision"], e["phrase"], claims(e["claims"]), tuple(e["outlets"])
+            )
+            for e in raw["timeline"]
+        ),
+        statements=tuple(raw["statements"]),
     )

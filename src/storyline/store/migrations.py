@@ -60,6 +60,26 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES ('delete', old.seq, old.title, old.text);
     END;
     """,
+    # 2: manual story placements (merge/split) that survive ingests and recluster;
+    # MinHash signatures of articles for near-duplicate (wire copy) detection.
+    """
+    CREATE TABLE story_pins (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        story_id TEXT NOT NULL
+    );
+    CREATE TABLE article_minhash (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id),
+        signature BLOB NOT NULL             -- uint64 MinHash values
+    );
+    """,
+    # 3: a story's version goes up whenever its built JSON is written, so readers (the web
+    # pages) can cache what they render from it and ask only for the version.
+    """
+    ALTER TABLE stories ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+    CREATE TRIGGER stories_version AFTER UPDATE OF data ON stories BEGIN
+        UPDATE stories SET version = version + 1 WHERE id = new.id;
+    END;
+    """,
 )
 
 

@@ -46,6 +46,31 @@ class SearchHit:
     snippet: str
 
 
+@dataclass(frozen=True, slots=True)
+class StoryFilter:
+    """Which stories to list: publication-date range (ISO, inclusive), outlet, entity, words.
+
+    ``entity`` matches a canonical name or an alias, ignoring case; ``text`` matches story
+    titles and the full text of their articles (words are ANDed, no FTS syntax).
+    """
+
+    since: str | None = None
+    until: str | None = None
+    outlet: str | None = None
+    entity: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleLink:
+    """A short reference to another article (e.g. a near-duplicate copy)."""
+
+    id: str
+    title: str
+    outlet: str | None
+    published: str | None
+
+
 class SQLiteStore:
     """Articles, analyses and stories in one SQLite file (``:memory:`` for a throwaway store)."""
 
@@ -265,6 +290,15 @@ class SQLiteStore:
         ).fetchall()
         return [{**dict(r), "state": json.loads(r["state"])} for r in rows]
 
+    def story_state(self, story_id: str) -> dict[str, Any] | None:
+        """Clustering state of one story (same keys as story_states), or None if unknown."""
+        row = self.conn.execute(
+            """SELECT id, title, first_published, last_published, last_seq, state
+               FROM stories WHERE id = ?""",
+            (story_id,),
+        ).fetchone()
+        return None if row is None else {**dict(row), "state": json.loads(row["state"])}
+
     # -- term statistics for clustering ------------------------------------------
 
     def add_document_terms(self, terms: Iterable[str]) -> None:
@@ -287,6 +321,61 @@ class SQLiteStore:
             found.update({r["term"]: int(r["df"]) for r in rows})
         return found
 
+    # -- near-duplicates, manual placements, re-clustering -------------------------
+
+    def save_signature(self, article_id: str, signature: bytes) -> None:
+        """Keep an article's MinHash signature (for near-duplicate detection)."""
+        self.conn.execute(
+            "INSERT INTO article_minhash (article_id, signature) VALUES (?, ?) "
+            "ON CONFLICT(article_id) DO UPDATE SET signature = excluded.signature",
+            (article_id, signature),
+        )
+
+    def signatures(self) -> list[tuple[str, int, bytes, str | None]]:
+        """(article id, seq, signature, duplicate_of) of every signed article, in ingest order."""
+        rows = self.conn.execute(
+            """SELECT a.id, a.seq, m.signature, a.duplicate_of FROM article_minhash m
+               JOIN articles a ON a.id = m.article_id ORDER BY a.seq"""
+        ).fetchall()
+        return [(r[0], int(r[1]), bytes(r[2]), r[3]) for r in rows]
+
+    def pin(self, article_ids: Iterable[str], story_id: str) -> None:
+        """Record a manual placement: these articles belong to this story from now on."""
+        self.conn.executemany(
+            """INSERT INTO story_pins (article_id, story_id) VALUES (?, ?)
+               ON CONFLICT(article_id) DO UPDATE SET story_id = excluded.story_id""",
+            ((a, story_id) for a in article_ids),
+        )
+
+    def pins(self) -> dict[str, str]:
+        """Manual placements: article id -> story id."""
+        rows = self.conn.execute("SELECT article_id, story_id FROM story_pins").fetchall()
+        return {str(r[0]): str(r[1]) for r in rows}
+
+    def article_seqs(self) -> list[tuple[str, int]]:
+        """(id, seq) of every article in ingest order."""
+        rows = self.conn.execute("SELECT id, seq FROM articles ORDER BY seq").fetchall()
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def delete_story(self, story_id: str) -> None:
+        """Remove a story row that no longer has articles."""
+        self.conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+
+    def move_stories(self, source: str, target: str) -> None:
+        """Move every article (and manual pin) of one story into another; drop the emptied row."""
+        self.conn.execute(
+            "UPDATE story_articles SET story_id = ? WHERE story_id = ?", (target, source)
+        )
+        self.conn.execute("UPDATE story_pins SET story_id = ? WHERE story_id = ?", (target, source))
+        self.conn.execute("UPDATE stories SET stale = 1 WHERE id = ?", (target,))
+        self.delete_story(source)
+
+    def clear_clustering(self) -> None:
+        """Forget every story, membership and term count (before re-clustering everything)."""
+        self.conn.execute("DELETE FROM story_articles")
+        self.conn.execute("DELETE FROM stories")
+        self.conn.execute("DELETE FROM term_df")
+
     # -- search -------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
@@ -304,6 +393,92 @@ class SQLiteStore:
             (match, limit),
         ).fetchall()
         return [SearchHit(r["id"], r["title"], r["outlet"], r["story_id"], r["snip"]) for r in rows]
+
+    # -- filtered reads (web UI and API) -----------------------------------------
+
+    def find_stories(self, where: StoryFilter, limit: int = 50, offset: int = 0) -> list[StoryRow]:
+        """Built stories matching a filter, newest first (same order as :meth:`stories`)."""
+        clause, params = _story_where(where)
+        rows = self.conn.execute(
+            f"""SELECT id, title, first_published, last_published, article_count, outlets
+                FROM stories s WHERE {clause}
+                ORDER BY coalesce(last_published, '') DESC, last_seq DESC LIMIT ? OFFSET ?""",
+            (*params, limit, offset),
+        ).fetchall()
+        return [
+            StoryRow(
+                r["id"],
+                r["title"],
+                r["first_published"],
+                r["last_published"],
+                r["article_count"],
+                tuple(json.loads(r["outlets"])),
+            )
+            for r in rows
+        ]
+
+    def story_version(self, story_id: str) -> tuple[str, int]:
+        """Full id and version of a built story (the version goes up on every write of its JSON).
+
+        Lets readers cache what they render from a story without reading its JSON.
+        """
+        select = "SELECT id, version, data IS NULL AS unbuilt FROM stories"
+        row = self._one("stories", story_id, select)
+        if row["unbuilt"]:
+            raise NotFound("built story", row["id"])
+        return str(row["id"]), int(row["version"])
+
+    def count_stories(self, where: StoryFilter) -> int:
+        """How many built stories match a filter (for pagination)."""
+        clause, params = _story_where(where)
+        row = self.conn.execute(f"SELECT count(*) FROM stories s WHERE {clause}", params)
+        return int(row.fetchone()[0])
+
+    def key_entities(self, story_ids: Sequence[str], limit: int = 5) -> dict[str, list[str]]:
+        """The first ``limit`` entity names of each story (stories keep them most-cited first)."""
+        found: dict[str, list[str]] = {i: [] for i in story_ids}
+        for i in range(0, len(story_ids), 500):
+            chunk = list(story_ids[i : i + 500])
+            rows = self.conn.execute(
+                f"""SELECT s.id, json_extract(e.value, '$.name') AS name
+                    FROM stories s, json_each(s.data, '$.entities') e
+                    WHERE s.data IS NOT NULL AND s.id IN ({",".join("?" * len(chunk))})
+                      AND e.key < ? ORDER BY s.id, e.key""",
+                (*chunk, limit),
+            ).fetchall()
+            for r in rows:
+                found[r["id"]].append(str(r["name"]))
+        return found
+
+    def outlet_counts(self) -> list[tuple[str, int]]:
+        """Every named outlet with its number of stored articles, most articles first."""
+        rows = self.conn.execute(
+            """SELECT outlet, count(*) AS n FROM articles WHERE outlet IS NOT NULL
+               GROUP BY outlet ORDER BY n DESC, outlet"""
+        ).fetchall()
+        return [(str(r["outlet"]), int(r["n"])) for r in rows]
+
+    def find_articles(
+        self, outlet: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[Article]:
+        """Articles, newest ingested first, optionally of one outlet."""
+        if outlet is None:
+            return self.list_articles(limit, offset)
+        rows = self.conn.execute(
+            f"""SELECT {_ARTICLE_COLUMNS} FROM articles WHERE outlet = ?
+                ORDER BY seq DESC LIMIT ? OFFSET ?""",
+            (outlet, limit, offset),
+        ).fetchall()
+        return [_article(r) for r in rows]
+
+    def copies_of(self, article: Article) -> list[ArticleLink]:
+        """Near-duplicate copies: the article this one duplicates, and those duplicating it."""
+        rows = self.conn.execute(
+            """SELECT id, title, outlet, published FROM articles
+               WHERE (duplicate_of = ? OR id = ?) AND id != ? ORDER BY seq""",
+            (article.id, article.duplicate_of or "", article.id),
+        ).fetchall()
+        return [ArticleLink(r["id"], r["title"], r["outlet"], r["published"]) for r in rows]
 
     # -- helpers ------------------------------------------------------------------
 
@@ -337,3 +512,46 @@ def _article(row: sqlite3.Row) -> Article:
         removed=removed_from_json(row["removed"]),
         duplicate_of=row["duplicate_of"],
     )
+
+
+def _fts_match(query: str) -> str | None:
+    """An FTS5 MATCH string that ANDs the query's words as literal phrases (no FTS syntax)."""
+    words = _WORD.findall(query)
+    return " ".join('"' + w + '"' for w in words) if words else None
+
+
+def _story_where(where: StoryFilter) -> tuple[str, list[str]]:
+    """SQL condition (on alias ``s``) and bound parameters for a story filter."""
+    parts = ["s.article_count > 0", "s.data IS NOT NULL"]
+    params: list[str] = []
+    if where.since:
+        parts.append("coalesce(s.last_published, s.first_published) >= ?")
+        params.append(where.since)
+    if where.until:
+        # Compare at the filter's precision so "2019-02-28" includes "2019-02-28T10:00".
+        parts.append("substr(coalesce(s.first_published, s.last_published), 1, length(?)) <= ?")
+        params += [where.until, where.until]
+    if where.outlet:
+        parts.append("EXISTS (SELECT 1 FROM json_each(s.outlets) o WHERE o.value = ?)")
+        params.append(where.outlet)
+    if where.entity:
+        parts.append(
+            """EXISTS (SELECT 1 FROM json_each(s.data, '$.entities') e
+                WHERE lower(json_extract(e.value, '$.name')) = lower(?)
+                   OR EXISTS (SELECT 1 FROM json_each(e.value, '$.aliases') al
+                              WHERE lower(al.value) = lower(?)))"""
+        )
+        params += [where.entity, where.entity]
+    if where.text is not None:
+        match = _fts_match(where.text)
+        if match is None:
+            parts.append("0")  # no words: nothing can match, as in search()
+        else:
+            parts.append(
+                """s.id IN (SELECT sa.story_id FROM articles_fts
+                    JOIN articles a ON a.seq = articles_fts.rowid
+                    JOIN story_articles sa ON sa.article_id = a.id
+                    WHERE articles_fts MATCH ?)"""
+            )
+            params.append(match)
+    return " AND ".join(parts), params
