@@ -5,22 +5,32 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from .clean import clean_paragraphs, clean_text
-from .errors import InputError
+from .clean.layout import strip_header
+from .errors import ConfigError, InputError
+from .htmlmeta import iso_date, person_names, read_metadata
 from .ingest.readers import decode_text
 from .records import Article, RawDocument, Removed
+from .settings import Settings
 
-_BYLINE_PREFIX = re.compile(r"^\s*by\s+", re.IGNORECASE)
 _CLOSING_TAG = re.compile(rb"</(html|body)\s*>", re.IGNORECASE)
 _OPENING_TAG = re.compile(rb"<(html|body)[\s>]", re.IGNORECASE)
 
 
-def extract(doc: RawDocument) -> Article:
+FAVOR_CHOICES = ("balanced", "precision", "recall")
+
+
+def extract(doc: RawDocument, *, settings: Settings | None = None) -> Article:
     """Turn one raw input into a cleaned Article, or raise InputError naming it and why."""
+    favor = settings.extract_favor if settings is not None else "balanced"
+    if favor not in FAVOR_CHOICES:
+        choices = ", ".join(FAVOR_CHOICES)
+        raise ConfigError("extract_favor", f"expected one of {choices}, got {favor!r}")
     normalize_date(doc.metadata.get("published"), doc.source)  # refuse a bad date up front
     if doc.content_type == "html":
-        return _from_html(doc)
+        return _from_html(doc, favor)
     return _from_text(doc)
 
 
@@ -48,39 +58,80 @@ def _from_text(doc: RawDocument) -> Article:
     )
 
 
-def _from_html(doc: RawDocument) -> Article:
+def _from_html(doc: RawDocument, favor: str) -> Article:
     import trafilatura
+    from trafilatura.utils import load_html
 
     data = doc.content
     if _OPENING_TAG.search(data[:65536]) and not _CLOSING_TAG.search(data[-65536:]):
         raise InputError(doc.source, "truncated HTML: the page ends before </body> or </html>")
+    url = doc.metadata.get("url")
     try:
+        # One parse serves both: our metadata reader looks first, then trafilatura prunes.
+        tree = load_html(data)
+        if tree is None:
+            raise InputError(doc.source, "cannot parse HTML: no document tree")
+        page = read_metadata(tree, url)
+        # trafilatura's own metadata (htmldate above all) is slow: ask for it only when the
+        # page's explicit metadata lacks a title or a date, and without htmldate's free-text
+        # search (dateparser), the costliest and least trustworthy step. Extraction and
+        # metadata reading leave the tree as it is, so one parse serves all three.
+        fallback = None
+        if page.title is None or page.published is None:
+            fallback = trafilatura.extract_metadata(tree, default_url=url, extensive=False)
         result = trafilatura.bare_extraction(
-            data,
-            url=doc.metadata.get("url"),
-            with_metadata=True,
+            tree,
+            url=url,
+            with_metadata=False,
             include_comments=False,
-            include_tables=False,
+            favor_precision=favor == "precision",
+            favor_recall=favor == "recall",
         )
+    except InputError:
+        raise
     except Exception as exc:  # trafilatura raises assorted parser errors on broken pages
         raise InputError(doc.source, f"cannot parse HTML: {exc}") from exc
-    body = getattr(result, "text", None) if result is not None else None
-    if not body or not body.strip():
+    if result is None or isinstance(result, dict) or not (result.text or "").strip():
         raise InputError(doc.source, "no article text found in the HTML page")
-    kept, removed, self_named = clean_paragraphs([p for p in body.split("\n") if p.strip()])
-    byline = getattr(result, "author", None)
+    title = page.title or (fallback.title if fallback else None)
+    dek = page.dek or (fallback.description if fallback else None)
+    lines = [p for p in (result.text or "").split("\n") if p.strip()]
+    lines, permalinks = _drop_permalinks(lines, (url, page.url))
+    titles = [t for t in (title, fallback.title if fallback else None) if t]
+    lines, header = strip_header(lines, titles, dek, page.headings)
+    kept, removed, self_named = clean_paragraphs(lines, favor=favor)
     return _article(
         doc,
-        title=getattr(result, "title", None),
+        title=title,
         paragraphs=kept,
-        removed=removed,
-        outlet=getattr(result, "sitename", None) or self_named,
-        dek=getattr(result, "description", None),
-        byline=_BYLINE_PREFIX.sub("", byline) if byline else None,
-        published=getattr(result, "date", None),
-        url=getattr(result, "url", None),
-        language=getattr(result, "language", None),
+        removed=permalinks + header + removed,
+        outlet=page.site_name or (fallback.sitename if fallback else None) or self_named,
+        dek=dek,
+        byline=page.byline or (person_names(fallback.author) if fallback else None),
+        # The calendar day: a page's time of day and zone are often the CMS's, not the news's.
+        published=(page.published or (iso_date(fallback.date) if fallback else None) or "")[:10]
+        or None,
+        url=page.url,
+        language=page.language,
     )
+
+
+def _drop_permalinks(
+    lines: list[str], urls: tuple[str | None, ...]
+) -> tuple[list[str], tuple[Removed, ...]]:
+    """Drop bare links to the page's own site (a printed permalink, a share box's address)."""
+    hosts = {urlsplit(u).netloc.lower().removeprefix("www.") for u in urls if u}
+    hosts.discard("")
+    kept: list[str] = []
+    removed: list[Removed] = []
+    for line in lines:
+        text = line.strip()
+        host = urlsplit(text).netloc.lower().removeprefix("www.")
+        if text.startswith(("http://", "https://")) and " " not in text and host in hosts:
+            removed.append(Removed(text, "bare-url"))
+        else:
+            kept.append(line)
+    return kept, tuple(removed)
 
 
 def _article(
@@ -114,7 +165,10 @@ def _article(
         kicker=kicker,
         dek=dek if dek and dek.strip() != title else None,
         byline=byline,
-        published=normalize_date(meta.get("published") or published, doc.source),
+        # An archive's fetch date (WARC-Date) stands in only when the page gives no date.
+        published=normalize_date(
+            meta.get("published") or published or meta.get("fetched"), doc.source
+        ),
         language=language,
         removed=removed,
     )

@@ -17,6 +17,7 @@ from .rules import (
     ends_sentence,
     has_direct_quote,
     is_author_bio,
+    is_company_boilerplate,
     is_list_item,
     is_promo_header,
     is_title_like,
@@ -155,24 +156,48 @@ def _mark_promo_lists(lines: list[_Line]) -> None:
             index += 1
 
 
+def _mark_trailing_links(lines: list[_Line]) -> None:
+    """Three or more long bullet items closing the body, none a sentence, are a list of links."""
+    kept = [line for line in lines if line.rule is None]
+    run: list[_Line] = []
+    for line in reversed(kept):
+        if not is_list_item(line.text) or ends_sentence(line.text) or has_direct_quote(line.text):
+            break
+        run.append(line)
+    if len(run) >= 3 and all(word_count(line.text) >= 7 for line in run):
+        for line in run:
+            line.rule = "promo-list"
+
+
 def _mark_tail(lines: list[_Line]) -> None:
-    """Author bios only ever close an article: check the last kept lines."""
+    """Author bios and a press release's "About X" block only ever close an article."""
     kept = [line for line in lines if line.rule is None]
     for line in reversed(kept[-2:]):
         if not is_author_bio(line.text):
             break
         line.rule = "author-bio"
+    kept = [line for line in lines if line.rule is None]
+    tail = kept[-4:]
+    for at, line in enumerate(tail):
+        if is_company_boilerplate(line.text) and at >= len(tail) - 3 and len(kept) > len(tail):
+            # The block runs to the end: the company paragraph and what follows it.
+            for rest in tail[at:]:
+                rest.rule = "company-boilerplate"
+            break
 
 
-def _judge(lines: list[_Line]) -> None:
+def _judge(lines: list[_Line], favor: str = "balanced") -> None:
     """Set the rule of every dropped line, single-line rules first, then context rules."""
     for line in lines:
-        line.rule = line_rule(line.text)
+        line.rule = line_rule(line.text, favor)
         if line.rule is None and byline_names(line.text) is not None:
             line.rule = "byline"
     _mark_duplicates(lines)
     _mark_captions(lines)
     _mark_promo_lists(lines)
+    if favor == "precision":
+        # Product and feature lists end pages too, so this one is for precision only.
+        _mark_trailing_links(lines)
     _mark_tail(lines)
 
 
@@ -269,11 +294,74 @@ def clean_text(raw: str) -> Cleaned:
 
 
 def clean_paragraphs(
-    paragraphs: Sequence[str],
+    paragraphs: Sequence[str], *, favor: str = "balanced"
 ) -> tuple[tuple[str, ...], tuple[Removed, ...], str | None]:
-    """Apply the boilerplate rules to already-extracted body paragraphs (e.g. from HTML); returns kept, removed, outlet."""  # noqa: E501
+    """Apply the boilerplate rules to already-extracted body paragraphs (e.g. from HTML); returns kept, removed, outlet.
+
+    ``favor="recall"`` drops only fixed-form boilerplate (credits, promos, sign-ups, chrome);
+    ``favor="precision"`` also drops teaser lines that only their shape gives away.
+    """  # noqa: E501
     lines = [
         _Line(text, block) for block, text in enumerate(normalize(p) for p in paragraphs) if text
     ]
-    _judge(lines)
+    _judge(lines, favor)
     return _paragraphs(lines), _removed(lines), _outlet(lines)
+
+
+def _same(a: str, b: str) -> bool:
+    """Two header strings are the same line when their words match (case and marks aside)."""
+    wa, wb = re.findall(r"\w+", a.casefold()), re.findall(r"\w+", b.casefold())
+    return bool(wa) and wa == wb
+
+
+def strip_header(
+    lines: Sequence[str],
+    titles: Sequence[str],
+    dek: str | None = None,
+    headings: Sequence[str] = (),
+) -> tuple[list[str], tuple[Removed, ...]]:
+    """Drop the page's headline, with its kicker and standfirst, where an extractor left them in the body.
+
+    ``titles`` are the headlines the page's metadata states, ``headings`` its ``<h1>``
+    texts (only trusted at the top: a page may have others for related stories). The headline is
+    looked for in the first lines only; a section label above it is its kicker, and
+    the line under it is the dek when it equals the page's description. A description
+    found anywhere else stays, because many pages reuse their lede as the description. Exact repeats of a
+    headline further down are page furniture too.
+    """  # noqa: E501
+    rest = [normalize(line) for line in lines]
+    removed: list[Removed] = []
+    titles = [t for t in titles if t and t.strip()]
+    top = titles + [h for h in headings if h and h.strip()]
+    for at in range(min(len(rest), 3)):
+        if not any(_same(rest[at], t) or _title_prefix(rest[at], t) for t in top):
+            continue
+        if any(not _is_label(rest[i]) for i in range(at)):
+            break
+        removed.extend(Removed(rest[i], "kicker") for i in range(at))
+        removed.append(Removed(rest[at], "headline"))
+        rest = rest[at + 1 :]
+        if rest and dek and _same(rest[0], dek):
+            removed.append(Removed(rest.pop(0), "dek"))
+        break
+    kept: list[str] = []
+    for line in rest:
+        if word_count(line) >= 4 and any(_same(line, t) for t in titles):
+            removed.append(Removed(line, "headline"))
+        else:
+            kept.append(line)
+    return kept, tuple(removed)
+
+
+def _is_label(text: str) -> bool:
+    """A section label or kicker: a few words, no sentence punctuation."""
+    return 1 <= word_count(text) <= 4 and re.search(r"[.!?;,]", text) is None
+
+
+def _title_prefix(line: str, title: str) -> bool:
+    """The page title is the line plus a site suffix ("Headline | Site"), or the reverse."""
+    wl, wt = re.findall(r"\w+", line.casefold()), re.findall(r"\w+", title.casefold())
+    if len(wl) < 4 or len(wt) < 4 or ends_sentence(line) and len(wl) > 30:
+        return False
+    short, long = (wl, wt) if len(wl) <= len(wt) else (wt, wl)
+    return long[: len(short)] == short and len(short) >= 0.6 * len(long)

@@ -51,6 +51,7 @@ class LineRule:
     name: str
     test: Callable[[str], bool]
     max_words: int
+    strict: bool = False  # applied only when extraction favours precision
 
 
 def normalize(text: str) -> str:
@@ -284,8 +285,12 @@ _PAGE_CHROME = _rx(
     r"|Print(?: (?:this )?article)?|Order reprints|Reprints|Tags|Topics|Filed under"
     r"|Back to top|Skip to (?:main )?content|Close|Fullscreen|Thumbnails|Previous|Next"
     r"|\d+ of \d+|Videos?|Related videos|Most read|Trending now|Share this(?: article)?"
-    r"|Reading time:? .{0,20}|\d+ min(?:ute)?s? read|Listen to this article|Play video"
-    r"|This is a modal window\..*|This copy is for your personal, non-commercial use only\..*)"
+    r"|(?:Reading time|Read time|Tempo de leitura|Tiempo de lectura|Temps de lecture|Lesezeit)"
+    r":? .{0,20}|\d+ min(?:ute)?s? read|Listen to this article|Play video"
+    r"|This is a modal window\..*|This copy is for your personal, non-commercial use only\..*"
+    # Form and widget messages left in the page text.
+    r"|(?:An error (?:has )?occurred|Something went wrong)[,.;:]? ?(?:please )?(?:try again.*)?"
+    r"|Thank you!?|Thanks!|Sorry!|This (?:article|story) has been sent to.*|Loading\.*)"
     r"\s*[:|]?$"
     r"|(?:Tags|Topics|Filed under)\s*:.{0,300}$",
     re.IGNORECASE,
@@ -312,6 +317,100 @@ _BYLINE_TAIL_WORDS = frozenset(
     )
 )  # fmt: skip
 
+# Month and weekday names (English, French, Spanish, Portuguese, Italian, German), for
+# stamps that are nothing but a date: "sexta-feira, 22 de outubro de 2010 às 20:13".
+_CALENDAR_WORDS = frozenset(
+    _WORD.findall(
+        """jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june
+    july august september october november december mon tue tues wed thu thurs fri sat sun
+    monday tuesday wednesday thursday friday saturday sunday am pm a.m. p.m. gmt utc bst est
+    edt cst cdt pst pdt cet cest ist aest et pt mt ct at on of de às a le el del den der um
+    janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro
+    enero febrero marzo mayo junio julio septiembre octubre noviembre diciembre janvier février
+    mars avril mai juin juillet août septembre octobre novembre décembre gennaio febbraio
+    aprile maggio giugno luglio settembre ottobre dicembre januar februar märz juni juli
+    oktober dezember segunda-feira terça-feira quarta-feira quinta-feira sexta-feira sábado
+    domingo lunes martes miércoles jueves viernes lundi mardi mercredi jeudi vendredi samedi
+    dimanche updated published posted modified"""
+    )
+)
+_MONTHS = frozenset(
+    w
+    for w in _CALENDAR_WORDS
+    if len(w) >= 3 and w not in {"updated", "published", "posted", "modified", "gmt", "utc"}
+)
+_DATE_SHAPE = re.compile(
+    r"(?<!\d)(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})(?!\d)|(?<!\d)(?:19|20)\d{2}(?!\d)"
+)
+
+
+def _date_stamp(line: str) -> bool:
+    """A line that is only a date or time, perhaps with a label and a name after "by"."""
+    shape = _DATE_SHAPE.search(line)
+    if shape is None:
+        return False
+    if re.fullmatch(r"(?:19|20)\d{2}", shape.group()) and not any(
+        w.lower().rstrip(".") in _MONTHS for w in re.findall(r"[^\W\d_]+\.?", line)
+    ):
+        return False  # a bare year is a date only next to a month name
+    if "│" in line or re.search(r"\d{3,}", _DATE_SHAPE.sub(" ", line)):
+        return False  # a table row or a line with figures besides the date is data
+    text = re.sub(r"\b(?:by|par|por|von|publicado por)\b:?\s.*$", "", line, flags=re.I)
+    words = re.findall(r"[^\W\d_][\w.'’-]*", text)
+    other = [w for w in words if w.lower().rstrip(".") not in _CALENDAR_WORDS and len(w) > 1]
+    return (
+        len(other) <= 1
+        and not ends_sentence(text.rstrip(" ."))
+        or (len(other) == 0 and bool(words))
+    )
+
+
+_SUBSCRIPTION = _search(
+    r"^(?:Subscribe|Join|Become an? (?:member|subscriber)|Get (?:access|unlimited|full access)"
+    r"|Start (?:your|a) (?:free )?(?:trial|subscription))\b[^.]{0,120}"
+    r"(?:\bfor (?:as little as|only|just)\b|[$£€₹]\s?\d|\bRs\.? ?\d|\bper (?:month|year|week)\b"
+    r"|\b\d+ issues\b|\bfree trial\b)"
+    r"|\bif you (?:enjoyed|liked|value) (?:this|our)\b.{0,80}"
+    r"\b(?:join|subscribe|support|donate)"
+    r"|\bdelivered (?:through|to) your (?:letterbox|door)\b"
+)
+
+# A teaser link: a headline with a section tag ("... [VIDEO]", "... [INSIGHT]"), or a
+# whole headline in capitals set between paragraphs.
+_TEASER_TAG = _search(r"\S.{8,}\s\[(?:[A-Z]{3,}|Video|Photos?|Gallery|Pics|Watch)\]\s*\|?$", 0)
+
+
+def _caps_teaser(line: str) -> bool:
+    """A linked headline in capitals: >= 7 words, all upper case, not a sentence or question."""
+    letters = [ch for ch in line if ch.isalpha()]
+    return (
+        word_count(line) >= 7
+        and len(letters) >= 25
+        and all(ch.isupper() for ch in letters)
+        and not line.rstrip().endswith((".", "?", ":"))
+    )
+
+
+# "Download: http://..." under a podcast or app box; a bare link alone may be a cited source.
+_LINK_LINE = _rx(
+    r"(?:Download|Listen|iTunes|Spotify|Stitcher|Apple Podcasts|Google Podcasts|Google Play"
+    r"|Subscribe|Watch|RSS|Website|Web|Twitter|Facebook|Instagram|YouTube|More info|Info)"
+    r"\s*:\s*(?:https?://|www\.)\S+$"
+    # "More AP NBA: https://apnews.com/NBA and https://twitter.com/AP_Sports"
+    r"|(?:More|Follow|Read|Watch|Listen)\b[^:]{0,40}:\s*(?:https?://|www\.)\S+"
+    r"(?:\s*(?:,|and|&)\s*(?:https?://|www\.)\S+)*$"
+)
+
+_INVITE = _rx(
+    r"(?:Tell us what (?:you|YOU) think|What do you think\?$|Let us know (?:what you think|in the"
+    r" comments)|Leave a (?:comment|reply)|Join the (?:conversation|discussion)"
+    r"|(?:How to )?(?:Listen|Subscribe|Download)(?: to| on| live| now| here)?\b.{0,60}\b(?:podcast"
+    r"|live at|listen back|YouTube|iTunes|Spotify|Apple Podcasts)\b"
+    r"|.{0,120}\bClick here (?:for|to) (?:more|further) (?:information|details)\.?$"
+    r"|.{0,80}\bon YouTube (?:for|to) (?:all|more|the latest)\b)",
+    re.IGNORECASE,
+)
+
 # Order matters: the first rule that matches names the removal.
 LINE_RULES: tuple[LineRule, ...] = (
     LineRule("alt-text", _ALT_TEXT, 80),
@@ -329,21 +428,59 @@ LINE_RULES: tuple[LineRule, ...] = (
     LineRule("source-credit", _SOURCE_CREDIT, 8),
     LineRule("page-chrome", _PAGE_CHROME, 60),
     LineRule("bare-url", _BARE_URL, 1),
+    LineRule("timestamp", _date_stamp, 14),
+    LineRule("subscription", _SUBSCRIPTION, 60),
+    LineRule("read-more", _TEASER_TAG, 30),
+    LineRule("read-more", _caps_teaser, 25),
+    LineRule("bare-url", _LINK_LINE, 12),
+    LineRule("page-chrome", _INVITE, 30),
 )
 
 
-def line_rule(line: str) -> str | None:
-    """Name of the first line rule that drops ``line``, or None to keep it."""
+_MENU_RULES = frozenset({"page-chrome", "social-share", "advertisement"})
+
+
+def line_rule(line: str, favor: str = "balanced") -> str | None:
+    """Name of the first line rule that drops ``line``, or None to keep it.
+
+    ``favor="recall"`` applies only the fixed-form rules (:data:`QUOTE_SAFE_RULES`).
+    """
     words = word_count(line)
     if words == 0:
         return None
-    quoted = has_direct_quote(line)
+    quoted = has_direct_quote(line) or favor == "recall"
+    # "- Print Article": a bulleted menu entry is judged by its text, for menu rules only.
+    bare = line[1:].lstrip() if is_list_item(line) else None
     for rule in LINE_RULES:
         if words > rule.max_words or (quoted and rule.name not in QUOTE_SAFE_RULES):
             continue
-        if rule.test(line):
+        if rule.strict and favor != "precision":
+            continue
+        if rule.test(line) or (bare is not None and rule.name in _MENU_RULES and rule.test(bare)):
             return rule.name
     return None
+
+
+_ORG = r"(?:[A-Z][\w&.'’-]*)(?: (?:[A-Z][\w&.'’-]*|of|and|&)){0,4}"
+_ABOUT_COMPANY = re.compile(
+    rf"^About {_ORG}:?$"
+    rf"|^{_ORG},? (?:is|are) (?:a|an|the|one of the)\b[\w\s,'’-]{{0,60}}?\b(?:providers?|company"
+    r"|companies|leaders?|manufacturers?|developers?|suppliers?|firm|organi[sz]ation)\b"
+    rf"|^{_ORG},? (?:is|are) headquartered in\b"
+)
+# What a company's self-description talks about, and a news sentence rarely does.
+_COMPANY_FACTS = re.compile(
+    r"\b(?:headquartered|employs|employees|founded in|subsidiaries|offices in|listed on"
+    r"|solutions|products and services|customers in|for more information)\b",
+    re.IGNORECASE,
+)
+
+
+def is_company_boilerplate(line: str) -> bool:
+    """A press release's closing "About X" block ("Ascom is a global solutions provider ...")."""
+    if word_count(line) > 150 or has_direct_quote(line) or not _ABOUT_COMPANY.match(line):
+        return False
+    return line.startswith("About ") or _COMPANY_FACTS.search(line) is not None
 
 
 def is_author_bio(line: str) -> bool:
