@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storyline.analyze import analyze
-from storyline.cluster import OnlineClusterer
+from storyline.cluster import FEATURES, OnlineClusterer, default_model, profile
 from storyline.records import Article
 from storyline.settings import Settings
 from storyline.store import SQLiteStore
@@ -87,3 +87,50 @@ def test_active_set_is_bounded() -> None:
     assert len(clusterer.active) == 2
     assert len(store.stories(limit=10)) == 0  # not built yet, but all three states are stored
     assert len(store.stale_story_ids()) == 3
+
+
+def test_profile_reads_years_numbers_entities_and_the_lead_of_an_untitled_article() -> None:
+    article = _article(("", QUAKE_A1[1] + " It was the strongest quake there since 2010."), None)
+    [analysis] = analyze([article])
+    prof = profile(article, analysis)
+    assert prof.years == {"2010"}
+    assert "8.2" in prof.numbers
+    assert any(key.startswith("e:") and "chile" in key for key in prof.entities)
+    assert "magnitude" in prof.lead and "evacuated" not in prof.lead  # first sentence only
+
+
+def test_model_prefers_the_same_event_and_penalises_conflicting_years() -> None:
+    store = SQLiteStore(":memory:")
+    clusterer = OnlineClusterer(store, Settings())
+    articles = [_article(QUAKE_A1, "2014-04-01"), _article(QUAKE_B, "2014-04-01")]
+    for article, analysis in zip(articles, analyze(articles), strict=True):
+        with store.transaction():
+            clusterer.assign(article, analysis, store.add_article(article, analysis))
+    chile, sumatra = (store.story_of(a.id) for a in articles)
+    probe = _article(QUAKE_A2, "2014-04-02")
+    [analysis] = analyze([probe])
+    prof = profile(probe, analysis)
+    scored = dict(clusterer.score(prof, clusterer.vectors(prof)))
+    assert chile is not None and sumatra is not None
+    assert scored[chile] > 0.5 > scored.get(sumatra, 0.0)
+    model = default_model()
+    features = clusterer.features(prof, clusterer.vectors(prof), clusterer.active[chile])
+    conflicting = list(features)
+    conflicting[FEATURES.index("year_conflict")] = 1.0
+    assert model.probability(conflicting) < model.probability(features)
+
+
+def test_pinned_article_joins_its_story_however_unlike_it_is() -> None:
+    store = SQLiteStore(":memory:")
+    clusterer = OnlineClusterer(store, Settings())
+    articles = [_article(QUAKE_A1, "2014-04-01"), _article(SUMMIT, "2014-04-01")]
+    analyses = analyze(articles)
+    with store.transaction():
+        first = clusterer.assign(
+            articles[0], analyses[0], store.add_article(articles[0], analyses[0])
+        )
+        pinned = clusterer.assign(
+            articles[1], analyses[1], store.add_article(articles[1], analyses[1]), pinned=first
+        )
+    assert pinned == first
+    assert clusterer.active[first].count == 2
