@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -113,15 +110,34 @@ def test_shared_fact_cites_both_outlets(seeds: tuple[list[Article], dict[str, An
     assert {c.article_id for c in walk[0].citations} == {a.id for a in articles}
 
 
-def test_same_names_different_event_is_not_cited(
+def test_same_names_different_event_is_not_cited_but_the_paraphrase_is(
     seeds: tuple[list[Article], dict[str, Analysis]],
 ) -> None:
     # Quartz's lead (the second summit ended) shares Trump/Kim/summit with Vanity Fair's lead
-    # (the first summit went well): same people, different claim, so no citation.
+    # (the first summit went well): same people, different claim, so that is no citation.
+    # Vanity Fair states the same fact in other words ("an abrupt end to the discussions"):
+    # that one is.
     articles, analyses = seeds
+    vanity = articles[0]
     summary = summarize(articles, analyses)
     lead = next(s for s in summary if s.text.startswith("The second summit between"))
-    assert len(lead.citations) == 1
+    cited = {c.article_id: c for c in lead.citations}
+    assert set(cited) == {a.id for a in articles}
+    other = cited[vanity.id]
+    assert other.sentence_index != 0
+    assert "abrupt end to the discussions" in vanity.text[other.start : other.end]
+
+
+def test_seed_summary_cites_both_outlets_where_both_report(
+    seeds: tuple[list[Article], dict[str, Analysis]],
+) -> None:
+    articles, analyses = seeds
+    summary = summarize(articles, analyses, words=250)
+    both = [s.text for s in summary if len({c.article_id for c in s.citations}) == 2]
+    # The summit ending without a deal, the walk-out quote, the criticism of the first summit.
+    assert any("ended abruptly" in t for t in both), both
+    assert any("Sometimes you have to walk" in t for t in both), both
+    assert len(both) >= 3, both
 
 
 def test_citation_threshold_controls_support(
@@ -239,55 +255,50 @@ def test_quote_needs_the_sentence_naming_its_speaker(
             assert said.text in texts
 
 
-# Measured mean unigram recall on MultiLing 2011 (100 words): storyline 0.107, lead 0.105.
-FLOOR = 0.09
-
-
-def unigrams(text: str) -> Counter[str]:
-    """Lower-cased word counts (no stemming: a stricter cousin of ROUGE-1)."""
-    return Counter(re.findall(r"[a-z0-9]+", text.lower()))
-
-
-def unigram_recall(summary: str, references: Sequence[str]) -> float:
-    """Share of the joined references' word tokens that the summary covers (clipped counts)."""
-    reference = unigrams(" ".join(references))
-    hit = unigrams(summary) & reference
-    return sum(hit.values()) / max(sum(reference.values()), 1)
-
-
-def lead_baseline(articles: Sequence[Article], analyses: dict[str, Analysis], budget: int) -> str:
-    """First sentences round-robin across documents, cut at the word budget."""
-    lists = [analyses[a.id].sentences for a in articles]
-    out: list[str] = []
-    for k in range(max(len(x) for x in lists)):
-        out.extend(x[k].text for x in lists if k < len(x))
-    return " ".join(" ".join(out).split()[:budget])
-
-
-@pytest.mark.quality
-def test_multiling_unigram_recall_gate(eval_data: Path) -> None:
-    path = eval_data / "summarization" / "multiling2011_en.jsonl"
-    if not path.is_file():
-        pytest.skip(f"{path} not found")
-    clusters = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    articles_by_cluster = [
+def test_early_pronoun_and_caption_are_not_used_alone() -> None:
+    # Written for this test: "it" in "Now it wants..." points back; the caption has no verb
+    # and no full stop.
+    story = make_article(
+        "city",
         [
-            make_article(
-                doc["id"],
-                [p.strip() for p in doc["text"].split("\n") if p.strip()],
-                doc["published"],
-            )
-            for doc in cluster["documents"]
-        ]
-        for cluster in clusters
-    ]
-    analyses = analyse([a for cluster in articles_by_cluster for a in cluster])
-    ours, lead = [], []
-    for cluster, articles in zip(clusters, articles_by_cluster, strict=True):
-        summary = summarize(articles, analyses, words=100)
-        assert summary and words(summary) <= 100
-        ours.append(unigram_recall(" ".join(s.text for s in summary), cluster["references"]))
-        lead.append(unigram_recall(lead_baseline(articles, analyses, 100), cluster["references"]))
-    mean_ours, mean_lead = sum(ours) / len(ours), sum(lead) / len(lead)
-    assert mean_ours >= FLOOR, (mean_ours, mean_lead)
-    assert mean_ours >= mean_lead, (mean_ours, mean_lead)
+            "Ambulances outside the central station after the blast",
+            "A gas explosion damaged the central station of the city on Monday morning.",
+            "The city council had paid for a new ventilation system last year.",
+            "Now it wants its money back from the contractor that installed the system.",
+        ],
+        None,
+    )
+    analyses = analyse([story])
+    for budget in (12, 25):
+        texts = [s.text for s in summarize([story], analyses, words=budget)]
+        assert not any(t.startswith("Ambulances") for t in texts), texts
+        if any(t.startswith("Now it wants") for t in texts):
+            assert any(t.startswith("The city council") for t in texts), texts
+
+
+def test_quote_with_pronoun_speaker_needs_the_sentence_before() -> None:
+    story = make_article(
+        "storm",
+        [
+            "Forecaster Ana Ruiz warned residents of the coast about the storm on Tuesday.",
+            "“Leave before the roads close tonight,” she told a news conference in the port.",
+        ],
+        None,
+    )
+    analyses = analyse([story])
+    quote_text = "Leave before the roads close tonight,"
+    start = story.text.index(quote_text)
+    she = story.text.index("she told")
+    quote = Quote(
+        story.id,
+        quote_text,
+        start,
+        start + len(quote_text),
+        speaker="she",
+        speaker_name="Ana Ruiz",
+        speaker_start=she,
+        speaker_end=she + 3,
+    )
+    analyses[story.id] = replace(analyses[story.id], quotes=(quote,))
+    texts = [s.text for s in summarize([story], analyses, words=15)]
+    assert texts and not texts[0].startswith("“Leave"), texts
