@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storyline.records import Analysis, Article, Mention, Quote
+from storyline.records import Analysis, Article, Mention, Quote, Sentence
 from storyline.story import canonical_entities, merge_quotes
 
 
@@ -110,3 +110,77 @@ def test_same_quote_trimmed_by_another_outlet_is_merged_with_both_wordings() -> 
     assert top.speaker == "Donald Trump"
     assert {v.text for v in top.versions} == {long_q.text, short_q.text}
     assert merged[1].speaker is None
+
+
+def _sentences(aid: str, text: str) -> tuple[Sentence, ...]:
+    """Sentences split at ". " (enough for these hand-written bodies)."""
+    found: list[Sentence] = []
+    start = 0
+    for part in text.split(". "):
+        found.append(Sentence(aid, len(found), start, start + len(part), part))
+        start += len(part) + 2
+    return tuple(found)
+
+
+def test_descriptions_join_the_person_they_refer_to_and_outlets_are_counted() -> None:
+    # Shapes from the two seed articles (examples/hanoi-summit/): "the North Korean leader"
+    # right after both men are named; "the president" for the subject.
+    a = Article(
+        id="a",
+        source="a",
+        title="a",
+        outlet="Quartz",
+        text=(
+            "Donald Trump met Kim Jong Un in Hanoi. The North Korean leader smiled for the "
+            "cameras. Trump left early. Later the president flew home."
+        ),
+        paragraphs=(),
+    )
+    b = Article(
+        id="b",
+        source="b",
+        title="b",
+        outlet="Vanity Fair",
+        text="Trump said the talks failed. Kim stayed in Hanoi.",
+        paragraphs=(),
+    )
+    analyses = {
+        "a": Analysis(
+            "a",
+            _sentences("a", a.text),
+            _mentions(
+                a.text,
+                [
+                    ("Donald Trump", "PERSON"),
+                    ("Kim Jong Un", "PERSON"),
+                    ("Hanoi", "GPE"),
+                    ("Trump", "PERSON"),
+                ],
+            ),
+            (),
+        ),
+        "b": Analysis(
+            "b",
+            _sentences("b", b.text),
+            _mentions(b.text, [("Trump", "PERSON"), ("Kim", "PERSON"), ("Hanoi", "GPE")]),
+            (),
+        ),
+    }
+    entities, _ = canonical_entities([a, b], analyses)
+    by_name = {e.name: e for e in entities}
+    trump, kim = by_name["Donald Trump"], by_name["Kim Jong Un"]
+    assert "the president" in trump.aliases and "the north korean leader" in kim.aliases
+    assert "The North Korean leader" in {m.text for m in kim.mentions}
+    assert trump.outlet_counts == (("Quartz", 3), ("Vanity Fair", 1))
+    assert dict(by_name["Hanoi"].outlet_counts) == {"Quartz": 1, "Vanity Fair": 1}
+
+
+def test_description_with_no_person_before_it_stays_unresolved() -> None:
+    text = "The president spoke first. Then Donald Trump arrived."
+    a = Article(id="a", source="a", title="a", text=text, paragraphs=())
+    analyses = {
+        "a": Analysis("a", _sentences("a", text), _mentions(text, [("Donald Trump", "PERSON")]), ())
+    }
+    entities, _ = canonical_entities([a], analyses)
+    assert entities[0].aliases == () and len(entities[0].mentions) == 1
+    assert entities[0].outlet_counts == ()  # the outlet is unknown: not counted, not guessed

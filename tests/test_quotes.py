@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,7 +10,9 @@ import pytest
 
 from storyline.analyze.nlp import sentences_and_mentions
 from storyline.analyze.quotes import extract_quotes
+from storyline.eval.quotes import evaluate
 from storyline.records import Article, Mention, Quote
+from storyline.settings import Settings
 
 
 def people(text: str, *names: str, label: str = "PERSON") -> list[Mention]:
@@ -47,7 +48,6 @@ def check_offsets(text: str, quotes: Sequence[Quote]) -> None:
     assert [q.start for q in quotes] == sorted(q.start for q in quotes)
     for quote in quotes:
         assert text[quote.start : quote.end] == quote.text
-        assert quote.direct
         if quote.speaker is not None:
             assert quote.speaker_start is not None and quote.speaker_end is not None
             assert text[quote.speaker_start : quote.speaker_end] == quote.speaker
@@ -175,6 +175,111 @@ def test_partial_quote_embedded_in_a_sentence() -> None:
     quote = only(quotes, "it wasn’t")
     assert quote.text == "it wasn’t a good thing to be signing anything"
     assert (quote.speaker, quote.cue) == ("Trump", "said")
+    # Woven into the writer's own sentence: a partial quote inside reported speech.
+    assert not quote.direct
+
+
+def test_capitalised_sentence_right_after_the_cue_is_direct() -> None:
+    text = "In a Bloomberg interview Trump declared “I think NATO may be obsolete.”"
+    quote = only(extract_quotes("a", text, people(text, "Trump")), "I think")
+    assert quote.direct and quote.speaker == "Trump"
+
+
+def test_lowercase_fragment_after_an_interrupting_attribution_is_partial() -> None:
+    text = "That, the commission said, “would be helpful in avoiding uncertainty.”"
+    quote = only(extract_quotes("a", text, ()), "would be")
+    assert not quote.direct and quote.speaker == "the commission"
+
+
+def test_split_quote_going_on_in_lowercase_stays_direct() -> None:
+    text = "“I would think so,” he said, “but I also suspect the senator will run again.”"
+    quotes = extract_quotes("a", text, ())
+    assert [q.direct for q in quotes] == [True, True]
+    assert all(q.speaker == "he" for q in quotes)
+
+
+# --- reported speech --------------------------------------------------------------------------
+
+
+def test_reported_speech_with_a_hearer() -> None:
+    # From the Vanity Fair seed.
+    text = (
+        "Kim Jong Un met Donald Trump in Hanoi. Kim continued to suggest he was willing to "
+        "denuclearize, and told Trump he would maintain the freeze on nuclear testing."
+    )
+    quotes = extract_quotes("a", text, people(text, "Kim Jong Un", "Donald Trump", "Kim", "Trump"))
+    check_offsets(text, quotes)
+    quote = only(quotes, "he would maintain")
+    assert quote.text == "he would maintain the freeze on nuclear testing"
+    assert not quote.direct
+    assert (quote.speaker, quote.speaker_name, quote.cue) == ("Kim", "Kim Jong Un", "told")
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        (
+            "Senator Mitch McConnell said on Tuesday that the bill would pass next week.",
+            "the bill would pass next week",
+            "Senator Mitch McConnell",
+        ),
+        (
+            "The talks will resume in the spring, a State Department spokesman said.",
+            "The talks will resume in the spring",
+            "a State Department spokesman",
+        ),
+    ],
+)
+def test_reported_speech_forms(text: str, content: str, speaker: str) -> None:
+    quotes = extract_quotes("a", text, people(text, "Mitch McConnell"))
+    quote = only(quotes, content[:12])
+    assert quote.text.removeprefix("that ") == content
+    assert (quote.direct, quote.speaker) == (False, speaker)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trump refused to say whether the talks would resume in the spring.",
+        "The report said to be circulating in Washington was never published.",
+        "Donald Trump Denies Mike Tyson Was Invited To Appear At The Convention",
+    ],
+)
+def test_not_reported_speech(text: str) -> None:
+    assert not [q for q in extract_quotes("a", text, people(text, "Trump")) if not q.direct]
+
+
+# --- more speakers ----------------------------------------------------------------------------
+
+
+def test_description_resolves_to_the_person_given_that_role() -> None:
+    text = (
+        "Jean H. Lee, a Korea expert at the Wilson Center, spoke after Donald Trump left.\n\n"
+        "“I worry about the consequences,” the Korea expert said."
+    )
+    quote = only(extract_quotes("a", text, people(text, "Jean H. Lee", "Donald Trump")), "I worry")
+    assert (quote.speaker, quote.speaker_name) == ("the Korea expert", "Jean H. Lee")
+
+
+def test_quote_paragraph_after_a_quote_paragraph_keeps_the_speaker() -> None:
+    text = (
+        "“I won’t just talk like a conservative during the election season,” Espinoza said.\n\n"
+        "“I am a proven champion for constitutional governance and individual liberty.”"
+    )
+    quotes = extract_quotes("a", text, people(text, "Espinoza"))
+    assert [q.speaker for q in quotes] == ["Espinoza", "Espinoza"]
+
+
+def test_closing_mark_glued_to_the_speaker() -> None:
+    text = "“They traffic in a lot of the prejudice and paranoia,”Clinton said."
+    quote = only(extract_quotes("a", text, people(text, "Clinton")), "They traffic")
+    assert quote.speaker == "Clinton"
+
+
+def test_cue_to_a_hearer_before_a_comma_introduces_the_quote() -> None:
+    text = "Canova wrote to his 20,000 Twitter followers, “It’s time to end her career for good.”"
+    quote = only(extract_quotes("a", text, people(text, "Canova")), "It’s time")
+    assert quote.speaker == "Canova"
 
 
 def test_according_to() -> None:
@@ -306,66 +411,12 @@ def test_vanity_fair_seed(vanity_fair_text: str) -> None:
 
 # --- quality gate on PolNeAR dev ---------------------------------------------------------------
 
-# Measured on polnear_dev (all 84 articles): P 0.752, R 0.942, F1 0.836, speaker 0.927.
-# Most false positives are partial quotes inside paraphrase, which PolNeAR labels indirect.
-_FLOORS = {"precision": 0.72, "recall": 0.91, "f1": 0.80, "speaker": 0.89}
-
-
-def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> int:
-    return max(0, min(a_end, b_end) - max(a_start, b_start))
-
-
-def _last_token(name: str) -> str:
-    return re.sub(r"(?:’s|'s)$", "", name.strip(" ,.")).split()[-1].lower()
-
-
-def score_polnear(path: Path) -> dict[str, float]:
-    """Span P/R/F1 on direct gold quotes (overlap >= half the longer span), speaker accuracy."""
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    articles = [
-        Article(id=r["id"], source=path.name, title="", text=r["text"], paragraphs=()) for r in rows
-    ]
-    analysed = sentences_and_mentions(articles)
-    predicted = gold_total = matched = speaker_ok = 0
-    for row, (_, mentions) in zip(rows, analysed, strict=True):
-        quotes = extract_quotes(row["id"], row["text"], mentions)
-        gold = [g for g in row["quotes"] if g["direct"]]
-        predicted += len(quotes)
-        gold_total += len(gold)
-        used: set[int] = set()
-        for quote in quotes:
-            for j, g in enumerate(gold):
-                longer = max(quote.end - quote.start, g["end"] - g["start"])
-                if (
-                    j not in used
-                    and _overlaps(quote.start, quote.end, g["start"], g["end"]) >= 0.5 * longer
-                ):
-                    used.add(j)
-                    matched += 1
-                    speaker_ok += _speaker_matches(quote, g)
-                    break
-    precision = matched / predicted if predicted else 0.0
-    recall = matched / gold_total if gold_total else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    speaker = speaker_ok / matched if matched else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "speaker": speaker}
-
-
-def _speaker_matches(quote: Quote, gold: dict[str, object]) -> bool:
-    """Speaker spans overlap, or the resolved name ends like the gold speaker."""
-    g_speaker, g_start, g_end = gold["speaker"], gold["speaker_start"], gold["speaker_end"]
-    if g_speaker is None:
-        return quote.speaker is None
-    assert isinstance(g_speaker, str) and isinstance(g_start, int) and isinstance(g_end, int)
-    if (
-        quote.speaker_start is not None
-        and quote.speaker_end is not None
-        and _overlaps(quote.speaker_start, quote.speaker_end, g_start, g_end)
-    ):
-        return True
-    return quote.speaker_name is not None and _last_token(quote.speaker_name) == _last_token(
-        g_speaker
-    )
+# Scored by the harness of `storyline eval quotes` (textacy left out here, it only doubles the
+# run time). Tuned on the first 250 articles of polnear_train (direct: P 0.880 R 0.870 F1 0.875,
+# speaker 0.905, attribution F1 0.791); measured on polnear_dev: direct P 0.903 R 0.933
+# F1 0.918, speaker 0.927, attribution F1 0.850; all quotes F1 0.488.
+_FLOORS = {"quote_f1": 0.90, "speaker_accuracy": 0.90, "attribution_f1": 0.82}
+_ALL_QUOTES_FLOORS = {"quote_precision": 0.85, "quote_f1": 0.45}
 
 
 @pytest.mark.quality
@@ -373,6 +424,15 @@ def test_quality_polnear_dev(eval_data: Path) -> None:
     path = eval_data / "quotes" / "polnear_dev.jsonl"
     if not path.is_file():
         pytest.skip(f"{path} not found")
-    scores = score_polnear(path)
-    failing = {k: round(v, 3) for k, v in scores.items() if v < _FLOORS[k]}
-    assert not failing, f"below floors {_FLOORS}: {failing} (all: {scores})"
+    result = evaluate(path, Settings(), textacy=False)
+    direct = result["systems"]["storyline"]
+    every = result["all_quotes"]["systems"]["storyline"]
+    failing = {k: direct[k] for k, floor in _FLOORS.items() if direct[k] < floor}
+    failing |= {"all " + k: every[k] for k, floor in _ALL_QUOTES_FLOORS.items() if every[k] < floor}
+    assert not failing, f"below floors {_FLOORS}, {_ALL_QUOTES_FLOORS}: {failing} ({result})"
+
+
+def test_pronoun_skips_a_person_of_the_other_gender() -> None:
+    text = "Ms. Ann Lee greeted Tom Brown at the door.\n\n“We will meet again soon,” he said."
+    quote = only(extract_quotes("a", text, people(text, "Ann Lee", "Tom Brown")), "We will")
+    assert (quote.speaker, quote.speaker_name) == ("he", "Tom Brown")

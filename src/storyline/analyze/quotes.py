@@ -1,129 +1,26 @@
-"""Direct-quote extraction: quote marks paired by regex, speakers from cue clauses and mentions."""
+"""Quote extraction: marks paired by regex, partial quotes told apart, speakers from cues."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from ..records import Mention, Quote
-
-
-def _wordset(words: str) -> frozenset[str]:
-    """A set of words written as one space-separated string (long lists stay readable)."""
-    return frozenset(words.split())
-
-
-def _wordlist(words: str) -> list[str]:
-    """A list of words written as one space-separated string."""
-    return words.split()
-
-
-# --- cue verbs -------------------------------------------------------------------------------
-
-# Regular verbs: all inflections are generated (say -> says, said is irregular and listed below).
-_REGULAR_CUES = _wordlist(
-    "acknowledge add admit advise agree allege announce answer argue ask assert assure "
-    "bark beg boast brag caution challenge charge chant chide chime claim comment complain "
-    "concede conclude confess confide confirm contend continue counter cry declare deny "
-    "describe disclose emphasize emphasise estimate exclaim explain insist interject joke "
-    "lament marvel mention mock muse mutter note object observe plead point post predict "
-    "proclaim promise protest quip rage rant reason recall recount reflect reiterate remark "
-    "remind repeat reply report respond retort scoff scold scream shout sigh signal sing "
-    "snap state stress suggest summarize summarise swear tease testify text thunder "
-    "tout tweet urge vow warn whisper wonder worry yell email"
+from .lexicon import (
+    _CUE,
+    _CUE_RE,
+    _DETERMINERS,
+    _FILLER,
+    _NAME_RE,
+    _PERSON_ROLES,
+    _POSSESSIVE_RE,
+    _PRONOUN_RE,
+    _SPEAKER_LABELS,
+    _TITLE_WORDS,
+    _wordset,
 )
-_IRREGULAR_CUES = _wordlist(
-    "said say says saying told tell tells telling wrote write writes writing written "
-    "read reads spoke speak speaks put puts putting thought ran sang swore"
-)
-# Multi-word cues first so that "according to" wins over a bare "to".
-_PHRASE_CUES = (
-    r"according\s+to",
-    r"went\s+on",
-    r"goes\s+on",
-    r"chimed\s+in",
-    r"pointed\s+out",
-    r"points\s+out",
-    r"put\s+it",
-    r"puts\s+it",
-)
-
-
-# Base forms that are rarely nouns, so "officials say"-style present tense is caught without
-# taking "secretary of state" or "the sticking point" for a cue.
-_BASE_CUES = _wordset("add admit argue ask explain insist recall warn agree")
-
-
-def _inflections(verb: str) -> Iterable[str]:
-    """The -s, -ed and -ing forms of a regular English verb (the base form only if unambiguous)."""
-    if verb in _BASE_CUES:
-        yield verb
-    if verb.endswith("y") and verb[-2] not in "aeiou":
-        yield verb[:-1] + "ies"
-        yield verb[:-1] + "ied"
-        yield verb + "ing"
-        return
-    yield verb + ("es" if verb.endswith(("sh", "ch", "s", "x")) else "s")
-    if verb.endswith("e"):
-        yield verb + "d"
-        yield verb[:-1] + "ing"
-    elif verb in ("admit", "quip", "snap", "scoff"):
-        # Short verbs that double their final consonant.
-        double = verb if verb == "scoff" else verb + verb[-1]
-        yield double + "ed"
-        yield double + "ing"
-    else:
-        yield verb + "ed"
-        yield verb + "ing"
-
-
-_CUE_WORDS = sorted(
-    {form for verb in _REGULAR_CUES for form in _inflections(verb)} | set(_IRREGULAR_CUES),
-    key=len,
-    reverse=True,
-)
-_CUE = r"(?:" + "|".join(_PHRASE_CUES) + "|" + "|".join(_CUE_WORDS) + r")"
-_CUE_RE = re.compile(r"\b" + _CUE + r"\b", re.IGNORECASE)
-# Words that may stand between a speaker and the cue ("Trump also said", "he has repeatedly said").
-_FILLER = (
-    r"(?:(?:also|later|then|again|once|often|just|only|now|still|even|further|finally|"
-    r"has|had|have|would|will|was|is|did|does|had\s+been|has\s+been|"
-    r"\w+ly)\s+)*"
-)
-
-# --- speakers ---------------------------------------------------------------------------------
-
-_PRONOUN_RE = re.compile(r"(?:he|she|they|i|we)\b", re.IGNORECASE)
-_DETERMINERS = r"(?:the|a|an|another|one|his|her|their|its|this|that|some|many|several|two|three)"
-# Heads of a definite description that denote a single person, so it may be resolved to a
-# named person earlier in the article ("the president" -> the nearest person).
-_PERSON_ROLES = _wordset(
-    "president president-elect candidate nominee senator governor mayor secretary "
-    "spokesman spokeswoman spokesperson chairman chairwoman congressman congresswoman "
-    "lawmaker businessman businesswoman billionaire mogul leader director minister "
-    "ambassador premier chancellor dictator king queen prince pope judge justice "
-    "attorney lawyer general colonel commander chief officer sheriff councilman "
-    "councilwoman representative rep. sen. gov. democrat republican man woman author "
-    "reporter columnist writer historian economist professor analyst expert adviser "
-    "advisor strategist aide manager founder executive ceo host star actor singer "
-    "former vice-president frontrunner front-runner incumbent challenger speaker"
-)
-# Titles written before a name; kept in ``speaker`` but dropped from ``speaker_name``.
-_TITLE_WORDS = _wordset(
-    "mr. mrs. ms. miss dr. prof. sen. rep. gov. gen. lt. col. capt. sgt. adm. rev. "
-    "st. pres. president senator governor representative congressman congresswoman "
-    "secretary mayor judge justice general sir dame lord lady former vice the "
-    "candidate nominee chairman chairwoman ambassador minister premier chancellor "
-    "prime deputy acting speaker leader chief"
-)
-_SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
-# A capitalised name spaCy did not tag (a fallback when no mention starts there).
-_NAME_RE = re.compile(
-    r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Rev)\.\s+)?"
-    r"[A-Z][\w’'-]+(?:\s+(?:[A-Z]\.|[A-Z][\w’'-]+|de|van|von|bin|al-\w+))*"
-)
-_POSSESSIVE_RE = re.compile(r"(?:['’]s|['’])$")
 
 # --- quote marks ------------------------------------------------------------------------------
 
@@ -171,7 +68,7 @@ class _Speaker:
 
 
 def extract_quotes(article_id: str, text: str, mentions: Sequence[Mention]) -> tuple[Quote, ...]:
-    """Direct quotes in an article body, with their speaker where the text names one."""
+    """Quotes in an article body (direct, partial and reported), with their speaker if named."""
     ordered = sorted(mentions, key=lambda m: (m.start, -m.end))
     spans = _quote_spans(text)
     inside = [(s.open_at, s.close_at) for s in spans]
@@ -191,6 +88,22 @@ def extract_quotes(article_id: str, text: str, mentions: Sequence[Mention]) -> t
             before.paragraph == span.paragraph and _only_attribution(between, speakers[i - 1])
         ):
             speakers[i] = speakers[i - 1]
+    # A paragraph that is only a quote, right after a paragraph quoting someone, goes on with the
+    # same speaker (news convention: the attribution is given once per run of quote paragraphs).
+    paragraphs = _paragraphs(text)
+    for i, span in enumerate(spans):
+        if speakers[i] is not None or i == 0 or span.single:
+            continue
+        before = spans[i - 1]
+        p_start, p_end = paragraphs[span.paragraph]
+        if (
+            speakers[i - 1] is not None
+            and before.paragraph == span.paragraph - 1
+            and not text[p_start : span.open_at].strip()
+            and _quote_paragraph(text, paragraphs[before.paragraph], before)
+            and not _CUE_RE.search(text, span.close_at, p_end)
+        ):
+            speakers[i] = speakers[i - 1]
     # "Smith, a professor at X, said the plan was flawed. “It won’t work.”": a quote opening a
     # sentence takes the speaker of the cue clause in the sentence just before it.
     for i, span in enumerate(spans):
@@ -201,8 +114,17 @@ def extract_quotes(article_id: str, text: str, mentions: Sequence[Mention]) -> t
         inner = text[span.start : span.end]
         if not _keep(text, inner, speaker, span):
             continue
+        direct = not _partial(text, span, inner, boundaries)
         if speaker is None:
-            quotes.append(Quote(article_id=article_id, text=inner, start=span.start, end=span.end))
+            quotes.append(
+                Quote(
+                    article_id=article_id,
+                    text=inner,
+                    start=span.start,
+                    end=span.end,
+                    direct=direct,
+                )
+            )
             continue
         quotes.append(
             Quote(
@@ -210,7 +132,7 @@ def extract_quotes(article_id: str, text: str, mentions: Sequence[Mention]) -> t
                 text=inner,
                 start=span.start,
                 end=span.end,
-                direct=True,
+                direct=direct,
                 speaker=text[speaker.start : speaker.end],
                 speaker_name=_resolve(text, speaker, ordered, inside, boundaries),
                 speaker_start=speaker.start,
@@ -218,6 +140,9 @@ def extract_quotes(article_id: str, text: str, mentions: Sequence[Mention]) -> t
                 cue=speaker.cue,
             )
         )
+    from .reported import reported_speech  # imported here: it builds on this module's helpers
+
+    quotes.extend(reported_speech(article_id, text, ordered, boundaries, inside))
     return tuple(sorted(quotes, key=lambda q: q.start))
 
 
@@ -409,7 +334,8 @@ def _speaker_after(
         return _classify(text, dash.start("name"), dash.end("name"), None, mentions)
     lead = re.compile(r"[\s,]*(?:[—–-]+\s*)?").match(text, at, limit)
     position = lead.end() if lead else at
-    if position >= limit or text[at:position].strip(" ,") == "" and at == position:
+    glued = at == position and text[at - 2 : at - 1] in (",", "!", "?")  # “…,”Clinton said
+    if position >= limit or (text[at:position].strip(" ,") == "" and at == position and not glued):
         # A quote followed directly by a word ("the “coverage” the US required") is mid-sentence.
         return None
     inverted = _INVERTED_RE.match(text, position, limit)
@@ -435,7 +361,13 @@ def _speaker_before(
     boundaries: Sequence[int],
 ) -> _Speaker | None:
     """``Trump said: “…”`` / ``Trump said he … felt “…”``: a cue earlier in the same sentence."""
-    cues = [c for c in _CUE_RE.finditer(text, start, open_at) if not _followed_by_to(text, c)]
+    # "wrote to his followers, “…”" still introduces the quote; "continued to praise" does not.
+    introduced = text[start:open_at].rstrip().endswith((",", ":"))
+    cues = [
+        c
+        for c in _CUE_RE.finditer(text, start, open_at)
+        if introduced or not _followed_by_to(text, c)
+    ]
     if not cues:
         if text[start:open_at].rstrip().endswith(":"):
             # "Clinton: “…”" / "Fallon fired back: “…”": a colon introduces the quote.
@@ -619,6 +551,16 @@ def _cue_text(cue: str) -> str:
     return " ".join(cue.split()).strip(" ,:;")
 
 
+def _quote_paragraph(text: str, paragraph: tuple[int, int], last: _Span) -> bool:
+    """Whether a paragraph is quotes and attribution only: it opens with a mark, or its last
+    quote ends it but for a short attribution clause."""
+    p_start, p_end = paragraph
+    if not text[p_start : last.open_at].strip() or text[p_start:p_end].lstrip()[:1] in "“\"'‘":
+        return True
+    tail = text[last.close_at : p_end].strip(" ,.;:—–-\u00a0")
+    return len(tail) <= 80 and tail.count(". ") == 0
+
+
 def _only_attribution(between: str, speaker: _Speaker | None) -> bool:
     """Whether the text between two quote parts is an attribution clause and nothing more."""
     if speaker is None:
@@ -651,6 +593,27 @@ def _keep(text: str, inner: str, speaker: _Speaker | None, span: _Span) -> bool:
     # A title ("The Art of the Deal") is mostly capitalised words; a sentence is not.
     capitals = sum(1 for w in words if w[0].isupper())
     return capitals / len(words) < 0.6
+
+
+_CUE_RIGHT_BEFORE_RE = re.compile(r"\b" + _CUE + r"[\s,:]*$", re.IGNORECASE)
+
+
+def _partial(text: str, span: _Span, inner: str, boundaries: Sequence[int]) -> bool:
+    """A fragment woven into the writer's own sentence (reported speech), not a quoted sentence.
+
+    ``described “it wasn’t a good thing”`` is partial; ``declared “I think NATO is obsolete”``
+    (a capitalised sentence right after the cue verb) is a direct quote.
+    """
+    if span.continues:
+        return False
+    first = inner.lstrip("‘'(—–-… ")[:1]
+    if not _embedded(text, span.open_at):
+        # "That, the commission said, “would be helpful”": a lowercase fragment finishing the
+        # writer's sentence, unless it goes on a quote split by its attribution.
+        head = text[_sentence_start(boundaries, span.open_at) : span.open_at]
+        return first.islower() and bool(head.strip()) and not _DOUBLE_MARK_RE.search(head)
+    right_after_cue = _CUE_RIGHT_BEFORE_RE.search(text, max(0, span.open_at - 40), span.open_at)
+    return not (first.isupper() and right_after_cue is not None)
 
 
 def _embedded(text: str, open_at: int) -> bool:
@@ -689,7 +652,53 @@ def _resolve(
         words = written.lower().split()
         if words[0] != "the" or words[-1] not in _PERSON_ROLES:
             return None
-    return _antecedent(text, speaker.start, mentions, quoted, boundaries)
+        described = _described_as(text, words[-1], speaker.start, mentions, quoted)
+        if described is not None:
+            return described
+    gender = {"he": "m", "she": "f"}.get(written.lower())
+    return _antecedent(text, speaker.start, mentions, quoted, boundaries, gender)
+
+
+# Words before a name that say whether the person is a man or a woman.
+_MALE_RE = r"(?:Mr|Sir|Lord|spokesman|congressman|chairman|businessman|councilman|King|Prince)"
+_FEMALE_RE = (
+    r"(?:Mrs|Ms|Miss|Lady|Dame|spokeswoman|congresswoman|chairwoman|businesswoman|"
+    r"councilwoman|Queen|Princess)"
+)
+_GENDER_RE = re.compile(
+    r"\b(?:(?P<m>" + _MALE_RE + r")|(?P<f>" + _FEMALE_RE + r"))\.?\s+"
+    r"(?P<name>(?:[A-Z][\w’'-]*\.?\s+){0,3}[A-Z][\w’'-]+)"
+)
+
+
+@functools.lru_cache(maxsize=16)
+def _genders(text: str) -> dict[str, str]:
+    """Surname -> "m" or "f" where the article says so ("Mr. Trump", "spokeswoman Ann Lee");
+    a surname given both (two people) is left out."""
+    found: dict[str, set[str]] = {}
+    for match in _GENDER_RE.finditer(text):
+        surname = _POSSESSIVE_RE.sub("", match.group("name")).split()[-1]
+        found.setdefault(surname, set()).add("m" if match.group("m") else "f")
+    return {name: next(iter(kinds)) for name, kinds in found.items() if len(kinds) == 1}
+
+
+def _described_as(
+    text: str, head: str, at: int, mentions: Sequence[Mention], quoted: Sequence[tuple[int, int]]
+) -> str | None:
+    """The nearest earlier person the article gives this role ("Jean H. Lee, a Korea expert";
+    "North Korean leader Kim Jong Un"), so "the Korea expert" finds its person."""
+    role = re.compile(r"\b" + re.escape(head) + r"s?\b", re.IGNORECASE)
+    for mention in reversed(mentions):
+        if mention.label != "PERSON" or mention.end > at:
+            continue
+        if any(a <= mention.start < b for a, b in quoted):
+            continue
+        before = text[max(0, mention.start - 40) : mention.start]
+        after = re.match(r",\s+(?:a|an|the)\s+[^,.;]{0,80}", text[mention.end : mention.end + 90])
+        if (after and role.search(after.group())) or role.search(before.split(",")[-1]):
+            name = _clean_name(mention.text)
+            return _fullest(name, mention.start + 1, mentions, text) or name
+    return None
 
 
 def _fullest(name: str, before: int, mentions: Sequence[Mention], text: str) -> str | None:
@@ -698,6 +707,7 @@ def _fullest(name: str, before: int, mentions: Sequence[Mention], text: str) -> 
     if not words:
         return None
     best: str | None = None
+    first: str | None = None  # "Kim" -> "Kim Jong Un": a family name written first
     for mention in mentions:
         if mention.start >= before:
             break
@@ -705,13 +715,13 @@ def _fullest(name: str, before: int, mentions: Sequence[Mention], text: str) -> 
             continue
         candidate = _clean_name(mention.text)
         parts = candidate.split()
-        if (
-            len(parts) > len(words)
-            and parts[-len(words) :] == words
-            and (best is None or len(parts) > len(best.split()))
-        ):
+        if len(parts) <= len(words):
+            continue
+        if parts[-len(words) :] == words and (best is None or len(parts) > len(best.split())):
             best = candidate
-    return best
+        elif len(words) == 1 and parts[0] == words[0] and first is None:
+            first = candidate
+    return best or first
 
 
 def _antecedent(
@@ -720,8 +730,9 @@ def _antecedent(
     mentions: Sequence[Mention],
     quoted: Sequence[tuple[int, int]],
     boundaries: Sequence[int],
+    gender: str | None = None,
 ) -> str | None:
-    """The person a pronoun or definite description points back to."""
+    """The person a pronoun or definite description points back to ("he" skips a "Ms. X")."""
     # The nearest person before it in its own sentence, else the first person (the likely
     # subject) of the nearest earlier sentence naming one; names inside quotes are skipped
     # because a quote's speaker is rarely someone the quote talks about.
@@ -730,6 +741,14 @@ def _antecedent(
         for m in mentions
         if m.label == "PERSON" and m.end <= at and not any(a <= m.start < b for a, b in quoted)
     ]
+    if gender is not None:
+        genders = _genders(text)
+        people = [
+            m
+            for m in people
+            if genders.get(_clean_name(m.text).split()[-1] if m.text.strip() else "", gender)
+            == gender
+        ]
     if not people:
         return None
     own = _sentence_start(boundaries, at)

@@ -88,6 +88,7 @@ class _Group:
     labels: Counter[str] = field(default_factory=Counter)
     mentions: list[EntityMention] = field(default_factory=list)
     roles: Counter[str] = field(default_factory=Counter)
+    descriptions: set[str] = field(default_factory=set)  # "the president", once resolved
 
 
 def canonical_entities(
@@ -127,6 +128,8 @@ def canonical_entities(
         group.labels[label] += 1
         group.mentions.append(mention)
     _collect_roles(articles, groups)
+    _resolve_descriptions(articles, analyses, groups)
+    outlet_of = {a.id: a.outlet for a in articles}
     entities: list[Entity] = []
     alias_map: dict[str, str] = {}
     for group in groups.values():
@@ -143,17 +146,152 @@ def canonical_entities(
             )
         for alias in group.name_counts:
             alias_map[canonical_key(alias)] = canonical
+        per_outlet = Counter(
+            outlet for m in group.mentions if (outlet := outlet_of.get(m.article_id)) is not None
+        )
         entities.append(
             Entity(
                 name=canonical,
                 type=ENTITY_TYPES[label],
                 mentions=tuple(group.mentions),
-                aliases=tuple(sorted(a for a in group.name_counts if a != canonical)),
+                aliases=tuple(sorted(a for a in group.name_counts if a != canonical))
+                + tuple(sorted(group.descriptions)),
                 roles=tuple(r for r, _ in group.roles.most_common(5)),
+                outlet_counts=tuple(sorted(per_outlet.items(), key=lambda kv: (-kv[1], kv[0]))),
             )
         )
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
     return tuple(entities), alias_map
+
+
+# Heads of a definite description that names one person ("the president", "the North Korean
+# leader", "the Korea expert").
+_DESCRIPTION_HEADS = (
+    "president|president-elect|leader|dictator|expert|analyst|secretary|senator|governor|"
+    "mayor|minister|premier|chancellor|spokesman|spokeswoman|spokesperson|ambassador|envoy|"
+    "candidate|nominee|chairman|chairwoman|ceo|professor|economist|negotiator|king|queen|"
+    "pope|prime minister|foreign minister|businessman|billionaire|tycoon|lawmaker|congressman|"
+    "congresswoman|commander|prosecutor|judge|attorney general|director"
+)
+_DESCRIPTION_RE = re.compile(
+    r"\b[Tt]he\s+(?P<mods>(?:(?:[A-Z][\w.-]*|[a-z][\w-]*)\s+){0,3}?)"
+    r"(?P<head>" + _DESCRIPTION_HEADS + r")\b(?!\s+(?:of|and|for|to)\b)(?!\s+[A-Z])"
+)
+# Modifiers that make a description general rather than a reference to one person.
+_NOT_REFERRING = frozenset(
+    ["former", "next", "first", "new", "other", "same", "last", "previous", "future"]
+)
+# "has never been the master negotiator": a predicate, not a reference to someone.
+_PREDICATIVE_RE = re.compile(r"\b(?:is|was|been|be|being|are|were|become|became|as)\s+$")
+# How far back (in characters) a description may look for the person it refers to.
+_ANTECEDENT_WINDOW = 1500
+
+
+def _resolve_descriptions(
+    articles: Sequence[Article], analyses: Mapping[str, Analysis], groups: Mapping[str, _Group]
+) -> None:
+    """Count "the president"-style descriptions as mentions of the person they refer to.
+
+    Each occurrence votes for its antecedent: the nearest named person before it in its own
+    sentence, else the first person named in the nearest earlier sentence (the likely
+    subject). A person whose role already says the head ("White House press secretary") gets
+    a strong vote. One description names one person across a story, so the votes are pooled;
+    a description nobody is found for stays unresolved (never guessed).
+    """
+    person_of_span: dict[tuple[str, int], str] = {}
+    for group_key, group in groups.items():
+        if group_key.startswith("PERSON:"):
+            for m in group.mentions:
+                person_of_span[(m.article_id, m.start)] = group_key
+    # (key, mention, candidate people of its article, sentence starts, its sentence start)
+    found: list[tuple[str, EntityMention, list[tuple[int, str]], list[int], int]] = []
+    for article in articles:
+        analysis = analyses.get(article.id)
+        if analysis is None:
+            continue
+        quoted = [(q.start, q.end) for q in analysis.quotes if q.direct]
+        people = sorted(
+            (m.start, person_of_span[(article.id, m.start)])
+            for m in analysis.mentions
+            if (article.id, m.start) in person_of_span
+            and not any(a <= m.start < b for a, b in quoted)
+        )
+        starts = [s.start for s in analysis.sentences] or [0]
+        for match in _DESCRIPTION_RE.finditer(article.text):
+            mods = match.group("mods").lower().split()
+            if (
+                any(a <= match.start() < b for a, b in quoted)
+                or set(mods) & _NOT_REFERRING
+                or _PREDICATIVE_RE.search(article.text, max(0, match.start() - 12), match.start())
+            ):
+                continue
+            key = " ".join(["the", *mods, match.group("head").lower()])
+            mention = EntityMention(article.id, match.start(), match.end(), match.group())
+            sentence = max((s for s in starts if s <= match.start()), default=0)
+            found.append((key, mention, people, starts, sentence))
+    role_heads = {
+        g: {w.lower() for role in group.roles for w in role.split()} for g, group in groups.items()
+    }
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, mention, people, starts, _ in found:
+        person = _antecedent(people, starts, mention.start, nearest=len(key.split()) > 2)
+        if person is not None:
+            votes[key][person] += 1
+    for key in votes:
+        for group_key, heads in role_heads.items():
+            if key.split()[-1] in heads:
+                votes[key][group_key] += 3
+    # The clearest descriptions are settled first; on a tie the person already described by
+    # the same head wins ("the dictator" = "the North Korean dictator"), then one not yet
+    # described by another head ("the president" and "the dictator" are two people).
+    winners: dict[str, str] = {}
+    heads_of: dict[str, set[str]] = defaultdict(set)
+
+    def margin(key: str) -> int:
+        counts = sorted(votes[key].values(), reverse=True) + [0]
+        return counts[0] - counts[1]
+
+    for key in sorted(votes, key=lambda k: (-margin(k), k)):
+        head = key.split()[-1]
+        v = votes[key]
+        winner = max(
+            v,
+            key=lambda g: (
+                v[g],
+                head in heads_of[g],
+                not (heads_of[g] - {head}),
+                len(groups[g].mentions),
+                g,
+            ),
+        )
+        winners[key] = winner
+        heads_of[winner].add(head)
+    for key, mention, *_rest in found:
+        if key in winners:
+            groups[winners[key]].mentions.append(mention)
+            groups[winners[key]].descriptions.add(key)
+
+
+def _antecedent(
+    people: Sequence[tuple[int, str]], starts: Sequence[int], at: int, nearest: bool
+) -> str | None:
+    """The person a description at ``at`` points back to (see _resolve_descriptions).
+
+    A bare role ("the president") refers to the subject, the first person of the sentence; a
+    modified one ("the North Korean leader") tells apart people just named, so the nearest.
+    """
+    before = [(start, key) for start, key in people if at - _ANTECEDENT_WINDOW <= start < at]
+    if not before:
+        return None
+    own = max((s for s in starts if s <= at), default=0)
+    same = [key for start, key in before if start >= own]
+    if same:
+        return same[-1] if nearest else same[0]
+    last = before[-1][0]
+    if nearest:
+        return before[-1][1]
+    sentence = max((s for s in starts if s <= last), default=0)
+    return next(key for start, key in before if start >= sentence)
 
 
 def _person_aliases(raw: list[tuple[str, str, str, EntityMention]]) -> dict[str, str]:
