@@ -1,0 +1,282 @@
+"""The web pages in-process: they render what an editor needs, accessibly, and escape all text."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from storyline.app.api import create_app
+from storyline.app.web import ENV, PageCache, story_view
+from storyline.settings import Settings
+from storyline.store import SQLiteStore
+from webfixtures import QUARTZ, VANITY_FAIR, build_store, xss_article_id
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Seeds plus the XSS fixture, built once for the module."""
+    return build_store(tmp_path_factory.mktemp("web") / "web.db")
+
+
+@pytest.fixture(scope="module")
+def client(db: Path) -> Iterator[TestClient]:
+    """An in-process client over the store."""
+    with TestClient(create_app(Settings(db=str(db))), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def seed_story(client: TestClient) -> dict[str, Any]:
+    """The seed story's JSON (the one with both seed articles)."""
+    return client.get("/api/stories", params={"outlet": "Quartz"}).json()[0]  # type: ignore[no-any-return]
+
+
+class Outline(HTMLParser):
+    """Collects tags, attributes and landmarks of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def _outline(html: str) -> Outline:
+    parser = Outline()
+    parser.feed(html)
+    return parser
+
+
+def _accessible(html: str) -> None:
+    """Landmarks, one h1, a language, a phone viewport, labelled inputs, alt on images."""
+    tags = _outline(html).tags
+    names = [t for t, _ in tags]
+    assert re.search(r'<html lang="en">', html)
+    assert 'name="viewport" content="width=device-width' in html
+    for landmark in ("header", "nav", "main", "footer"):
+        assert landmark in names, landmark
+    assert names.count("h1") == 1
+    ids = {a.get("id") for _, a in tags}
+    labelled = {a.get("for") for t, a in tags if t == "label"}
+    for tag, attrs in tags:
+        if tag in ("input", "select") and attrs.get("type") != "hidden":
+            assert attrs.get("id") in labelled, attrs
+        if tag == "img":
+            assert attrs.get("alt") is not None
+        if tag == "a" and (attrs.get("href") or "").startswith("#"):
+            assert (attrs.get("href") or "")[1:] in ids
+
+
+def test_story_list_shows_what_an_editor_scans(client: TestClient, seed_story: Any) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.text
+    _accessible(html)
+    assert f'href="/stories/{seed_story["id"]}"' in html
+    assert "The second Trump-Kim summit ended before they even got to lunch" in html
+    assert "2 articles" in html and "2 outlets" in html
+    assert ">Quartz</a>, <a" in html
+    assert re.search(r"Key entities:.*Donald Trump", html, re.S)
+    assert 'role="search"' in html and 'name="entity"' in html and 'name="outlet"' in html
+    # newest first: the XSS fixture story (2019-03-02) comes before the seed story (2019-02-28)
+    assert html.index("Harbor &lt;script&gt;") < html.index("The second Trump-Kim")
+
+
+def test_story_list_filters_by_outlet_entity_and_words(client: TestClient) -> None:
+    only_seed = client.get("/", params={"outlet": "Vanity Fair"}).text
+    assert "The second Trump-Kim" in only_seed and "Harbor" not in only_seed
+    assert "1 story matches the filter" in only_seed
+    assert "Harbor &lt;script" in client.get("/", params={"entity": "Maria Lopez"}).text
+    assert "No stories match" in client.get("/", params={"q": "platypus"}).text
+    assert client.get("/", params={"since": "not a date"}).status_code == 422
+    form = {"q": "", "outlet": "Quartz", "entity": "", "since": "", "until": ""}  # as submitted
+    assert "1 story matches the filter" in client.get("/", params=form).text
+
+
+def test_story_page_cites_sentences_quotes_outlets_entities(
+    client: TestClient, seed_story: Any
+) -> None:
+    story = client.get(f"/api/stories/{seed_story['id']}").json()
+    html = client.get(f"/stories/{seed_story['id']}").text
+    _accessible(html)
+    for s in story["summary"]:
+        for c in s["citations"]:
+            assert f'href="/articles/{c["article_id"]}#s{c["sentence_index"]}"' in html
+    for heading in ("Summary", "Who said what", "Outlets side by side", "People, organisations"):
+        assert re.search(rf"<h2 [^>]*>{heading}", html), heading
+    assert re.search(r"<h3 [^>]*>Donald Trump</h3>", html)
+    walk = html.index("Sometimes you have to walk", html.index('id="h-quotes"'))
+    carriers = html[walk : html.index("</li>", walk)]
+    assert "Quartz [1]" in carriers and "Vanity Fair [2]" in carriers
+    for outlet in ("Quartz", "Vanity Fair"):  # side by side, each with its article count
+        assert re.search(rf"<h3 [^>]*>{outlet}</h3>\s*<p( class=\"meta\")?>1 article", html)
+    assert 'href="/?entity=Kim%20Jong%20Un"' in html
+
+
+def _claim(outlet: str, article_id: str, index: int, text: str) -> dict[str, Any]:
+    return {
+        "outlet": outlet,
+        "article_id": article_id,
+        "sentence_index": index,
+        "start": 0,
+        "end": len(text),
+        "text": text,
+    }
+
+
+def test_comparison_is_shown_side_by_side_when_present(seed_story: Any, client: TestClient) -> None:
+    story = client.get(f"/api/stories/{seed_story['id']}").json()
+    # the documented shape (README "JSON output"), with a contradiction the seeds do not have
+    story["comparison"] = {
+        "outlets": [
+            {
+                "name": "Quartz",
+                "article_ids": [QUARTZ],
+                "subjectivity": 0.18,
+                "sentiment": -0.026,
+                "loaded_words": ["cheery"],
+                "opinion_markers": {},
+                "quoted_people": ["Donald Trump"],
+                "unique_claims": [_claim("Quartz", QUARTZ, 5, "The press conference moved.")],
+            },
+            {
+                "name": "Vanity Fair",
+                "article_ids": [VANITY_FAIR],
+                "subjectivity": 0.62,
+                "sentiment": -0.08,
+                "loaded_words": [],
+                "opinion_markers": {},
+                "quoted_people": [],
+                "unique_claims": [],
+            },
+        ],
+        "agreed": [
+            {
+                "outlets": ["Quartz", "Vanity Fair"],
+                "scope": "all",
+                "claims": [
+                    _claim("Quartz", QUARTZ, 9, "Trump walked."),
+                    _claim("Vanity Fair", VANITY_FAIR, 6, "Trump walked away."),
+                ],
+            }
+        ],
+        "contradictions": [
+            {
+                "kind": "time",
+                "left": {**_claim("Quartz", QUARTZ, 5, "At 2pm."), "value": "2pm"},
+                "right": {**_claim("Vanity Fair", VANITY_FAIR, 3, "At 4pm."), "value": "4pm"},
+            }
+        ],
+        "timeline": [
+            {
+                "date": "2018-06",
+                "precision": "month",
+                "phrase": "in June",
+                "outlets": ["Quartz"],
+                "claims": [_claim("Quartz", QUARTZ, 12, "Singapore, in June.")],
+            }
+        ],
+        "statements": ["Vanity Fair is markedly more opinionated than Quartz in this story."],
+    }
+    html = ENV.get_template("story.html").render(title="t", **story_view(story))
+    assert re.search(
+        r'<h3 [^>]*>Quartz</h3>\s*<p class="meta">1 article · subjectivity 0.18 · sentiment -0.03',
+        html,
+    )
+    assert f'The press conference moved. <a class="cite" href="/articles/{QUARTZ}#s5"' in html
+    assert f'Trump walked away. <a class="cite" href="/articles/{VANITY_FAIR}#s6"' in html
+    assert "Nothing that only this outlet reports." in html
+    assert "time: 2pm vs 4pm" in html
+    assert '<time datetime="2018-06">2018-06</time> (in June) · Quartz' in html
+    assert "markedly more opinionated" in html
+
+
+def test_article_page_highlights_cited_sentences_and_shows_removed(
+    client: TestClient, seed_story: Any
+) -> None:
+    story = client.get(f"/api/stories/{seed_story['id']}").json()
+    cited = {
+        c["sentence_index"]
+        for s in story["summary"]
+        for c in s["citations"]
+        if c["article_id"] == QUARTZ
+    }
+    html = client.get(f"/articles/{QUARTZ}").text
+    _accessible(html)
+    marked = set(map(int, re.findall(r'<span id="s(\d+)" class="sentence cited"><mark>', html)))
+    assert marked == cited and cited
+    first = story["summary"][0]
+    assert f'<span id="s0" class="sentence cited"><mark>{first["text"]}</mark>' in html
+    assert re.search(r"<details>\s*<summary>\d+ lines? removed", html)
+    assert "<code>photo-credit</code></td><td>Image: Reuters/Athit Perawongmetha" in html
+    assert f'href="/stories/{seed_story["id"]}"' in html
+
+
+def test_search_page_and_html_errors(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "Jean Lee"}).text
+    _accessible(html)
+    assert f'href="/articles/{VANITY_FAIR}"' in html and "1 article." in html
+    missing = client.get("/stories/ffffffff")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("text/html")
+    assert "no story with id &#39;ffffffff&#39;" in missing.text
+
+
+def test_xss_payloads_render_as_text_on_every_page(client: TestClient, db: Path) -> None:
+    article_id = xss_article_id(db)
+    story_id = client.get(f"/api/articles/{article_id}").json()["story_id"]
+    article = client.get(f"/api/articles/{article_id}").json()
+    assert "<script>" in article["title"] and "<script>" in article["outlet"]
+    assert "<img src=x onerror" in article["text"]
+    pages = [
+        "/",
+        f"/stories/{story_id}",
+        f"/articles/{article_id}",
+        "/search?q=harbor",
+        "/search?q=<script>alert(1)</script>",
+        f"/?outlet={article['outlet']}",
+    ]
+    for path in pages:
+        html = client.get(path).text
+        assert "&lt;script&gt;" in html, path  # the payload is there, as text
+        for tag, attrs in _outline(html).tags:
+            assert tag not in ("script", "img", "b"), (path, tag)
+            assert not any(name.startswith("on") for name in attrs), (path, tag, attrs)
+            assert not (attrs.get("href") or "").lower().startswith("javascript:"), (path, attrs)
+    html = client.get(f"/articles/{article_id}").text
+    assert "Harbor &lt;script&gt;window.__xss=1&lt;/script&gt; reopens" in html
+    assert "&lt;img src=x onerror=&#34;window.__xss_img2=1&#34;&gt;" in html
+    assert "<dd>javascript:window.__xss_url=1</dd>" in html  # shown, never a link
+
+
+def test_story_page_follows_a_rebuilt_story(db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    shutil.copy(db, copy)
+    with TestClient(create_app(Settings(db=str(copy)))) as c:
+        story_id = c.get("/api/stories", params={"outlet": "Quartz"}).json()[0]["id"]
+        assert "Rebuilt headline" not in c.get(f"/stories/{story_id}").text  # now cached
+        with SQLiteStore(copy) as store, store.transaction():
+            story = store.story(story_id)
+            store.save_story(dataclasses.replace(story, title="Rebuilt headline"))
+        assert '<h1 id="story-title">Rebuilt headline</h1>' in c.get(f"/stories/{story_id}").text
+
+
+def test_page_cache_keeps_exact_versions_within_its_byte_budget() -> None:
+    cache = PageCache(10)
+    cache.put(("a", 1), b"12345")
+    cache.put(("b", 1), b"12345")
+    assert cache.get(("a", 1)) == b"12345"  # now the most recently used
+    assert cache.get(("a", 2)) is None  # another version of the story
+    cache.put(("c", 1), b"123")  # over budget: b, the least recently used, goes
+    assert cache.get(("b", 1)) is None and cache.get(("c", 1)) == b"123"
+    cache.put(("a", 2), b"1")
+    assert cache.get(("a", 1)) is None and cache.size == 4
