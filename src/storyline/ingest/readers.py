@@ -1,5 +1,8 @@
 """Readers: turn input files, directories, globs and stdin into RawDocuments.
 
+Dispatch is by extension, else by sniffing the first bytes: JSONL, RSS/Atom feeds
+(feeds.py), WARC archives (warc.py, streamed, never read whole), HTML, plain text.
+
 Each input yields RawDocuments or InputErrors (one bad line in a JSONL file does
 not stop the others). Metadata for plain text comes from, in rising order of
 trust: a ``manifest.jsonl`` in the file's folder, a ``NAME.txt.json`` sidecar,
@@ -9,15 +12,20 @@ then the options given by the caller (``--outlet``/``--published``/``--url``).
 from __future__ import annotations
 
 import glob
+import io
 import json
 import os
 import zlib
+from collections import Counter
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO, Literal
 
 from ..errors import InputError
 from ..records import ContentType, RawDocument
+from .feeds import FEED_SUFFIXES, is_feed, read_feed
+from .warc import WARC_SUFFIXES, is_warc, read_warc, read_warc_stream
 
 METADATA_KEYS = ("id", "url", "outlet", "title", "published")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")
@@ -63,9 +71,17 @@ def read_input(
     options: Mapping[str, str] | None = None,
     stdin: BinaryIO | None = None,
     max_bytes: int = 50_000_000,
+    skipped: Counter[str] | None = None,
 ) -> Iterator[RawDocument | InputError]:
-    """Read one input (a path or '-') into RawDocuments, or InputErrors naming it."""
+    """Read one input (a path or '-') into RawDocuments, or InputErrors naming it.
+
+    WARC archives are streamed record by record (never read whole); records that
+    are not HTML responses are counted by reason in ``skipped``.
+    """
     options = {k: v for k, v in (options or {}).items() if v}
+    if name != STDIN and _is_warc_file(name):
+        yield from _with_options(read_warc(name, max_bytes, skipped), options)
+        return
     try:
         data = _read_bytes(name, stdin, max_bytes)
     except InputError as exc:
@@ -74,6 +90,13 @@ def read_input(
     kind = _kind(name, data)
     if kind == "jsonl":
         yield from read_jsonl(name, data, options)
+        return
+    if kind == "warc":  # only from stdin: files are streamed above
+        stream = read_warc_stream(name, io.BytesIO(data), max_bytes, skipped)
+        yield from _with_options(stream, options)
+        return
+    if kind == "feed":
+        yield from _with_options(read_feed(name, data, max_bytes), options)
         return
     if not data.strip():
         yield InputError(name, "empty input (no bytes other than white space)")
@@ -118,12 +141,43 @@ def _gunzip(name: str, data: bytes, max_bytes: int) -> bytes:
     return out
 
 
-def _kind(name: str, data: bytes) -> ContentType | Literal["jsonl"]:
+def _with_options(
+    items: Iterator[RawDocument | InputError], options: Mapping[str, str]
+) -> Iterator[RawDocument | InputError]:
+    """The caller's options win over what a feed entry or archive record says."""
+    for item in items:
+        if isinstance(item, RawDocument) and options:
+            item = replace(item, metadata={**item.metadata, **options})
+        yield item
+
+
+def _is_warc_file(name: str) -> bool:
+    """A WARC by its extension, or by its first bytes (also gzip-compressed)."""
+    if name.lower().endswith(WARC_SUFFIXES):
+        return True
+    try:
+        with open(name, "rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return False  # reported by the normal read
+    if head[:2] == b"\x1f\x8b":
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
+        except zlib.error:
+            return False
+    return is_warc(head)
+
+
+def _kind(name: str, data: bytes) -> ContentType | Literal["jsonl", "feed", "warc"]:
     lower = name.lower()
     if lower.endswith(JSONL_SUFFIXES):
         return "jsonl"
     if lower.endswith(HTML_SUFFIXES):
         return "html"
+    if lower.endswith(FEED_SUFFIXES) or is_feed(data[:4096]):
+        return "feed"
+    if is_warc(data[:64]):
+        return "warc"
     head = data[:2048].lstrip().lower()
     if name == STDIN and head.startswith(b"{"):
         return "jsonl"
