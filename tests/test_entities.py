@@ -169,7 +169,7 @@ def test_descriptions_join_the_person_they_refer_to_and_outlets_are_counted() ->
     entities, _ = canonical_entities([a, b], analyses)
     by_name = {e.name: e for e in entities}
     trump, kim = by_name["Donald Trump"], by_name["Kim Jong Un"]
-    assert "the president" in trump.aliases and "the north korean leader" in kim.aliases
+    assert "the president" in trump.aliases and "the North Korean leader" in kim.aliases
     assert "The North Korean leader" in {m.text for m in kim.mentions}
     assert trump.outlet_counts == (("Quartz", 3), ("Vanity Fair", 1))
     assert dict(by_name["Hanoi"].outlet_counts) == {"Quartz": 1, "Vanity Fair": 1}

@@ -269,7 +269,11 @@ def _resolve_descriptions(
     for key, mention, *_rest in found:
         if key in winners:
             groups[winners[key]].mentions.append(mention)
-            groups[winners[key]].descriptions.add(key)
+            # shown as written ("the North Korean leader"), with a sentence-initial "The" lowered
+            surface = " ".join(mention.text.split())
+            groups[winners[key]].descriptions.add(
+                "the" + surface[3:] if surface[:3] == "The" else surface
+            )
 
 
 def _antecedent(
