@@ -88,6 +88,13 @@ def test_walk_quote_is_donald_trumps_in_both_articles_and_entities_are_canonical
     [walk] = [q for q in story["quotes"] if "Sometimes you have to walk" in q["text"]]  # type: ignore[attr-defined]
     assert walk["speaker"] == "Donald Trump"
     assert len(walk["article_ids"]) == 2
+    assert (walk["direct"], walk["partial"]) == (True, False)
+    [signing] = [q for q in story["quotes"] if "a good thing to be signing" in q["text"]]  # type: ignore[attr-defined]
+    assert (signing["speaker"], signing["direct"], signing["partial"]) == (
+        "Donald Trump",
+        False,
+        True,
+    )
     names = {e["name"]: e for e in story["entities"]}  # type: ignore[attr-defined]
     for expected in (
         "Donald Trump",
@@ -211,6 +218,7 @@ def test_search_text_markdown_and_missing_ids(seeded: Path) -> None:
     assert out.startswith("# The second Trump-Kim summit") and "## Who said what" in out
     code, out, _ = _invoke("show", story_id, "--db", str(seeded))
     assert "Donald Trump: “Sometimes you have to walk.”" in out
+    assert "“it wasn’t a good thing to be signing anything” (partial quote)" in out
     code, _, err = _invoke("show", "0000000000", "--db", str(seeded))
     assert code == 1 and err.strip() == "Error: no story with id '0000000000'"
     code, _, err = _invoke("article", "nope", "--db", str(seeded))

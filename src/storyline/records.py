@@ -124,6 +124,7 @@ class Quote:
     speaker_start: int | None = None
     speaker_end: int | None = None
     cue: str | None = None
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +196,7 @@ class StoryQuote:
     speaker: str | None
     direct: bool
     versions: tuple[QuoteVersion, ...]
+    partial: bool = False
 
     @property
     def article_ids(self) -> tuple[str, ...]:

@@ -114,7 +114,9 @@ def extract_quotes(article_id: str, text: str, mentions: Sequence[Mention]) -> t
         inner = text[span.start : span.end]
         if not _keep(text, inner, speaker, span):
             continue
-        direct = not _partial(text, span, inner, boundaries)
+        # verbatim words woven into the writer's sentence: quoted, but not a full direct quote
+        partial = _partial(text, span, inner, boundaries)
+        direct = not partial
         if speaker is None:
             quotes.append(
                 Quote(
@@ -123,6 +125,7 @@ def extract_quotes(article_id: str, text: str, mentions: Sequence[Mention]) -> t
                     start=span.start,
                     end=span.end,
                     direct=direct,
+                    partial=partial,
                 )
             )
             continue
@@ -133,6 +136,7 @@ def extract_quotes(article_id: str, text: str, mentions: Sequence[Mention]) -> t
                 start=span.start,
                 end=span.end,
                 direct=direct,
+                partial=partial,
                 speaker=text[speaker.start : speaker.end],
                 speaker_name=_resolve(text, speaker, ordered, inside, boundaries),
                 speaker_start=speaker.start,

@@ -75,6 +75,7 @@ def story_json(story: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
                 "text": q.text,
                 "speaker": q.speaker,
                 "direct": q.direct,
+                "partial": q.partial,
                 "article_ids": list(q.article_ids),
                 "versions": [
                     {"article_id": v.article_id, "text": v.text, "start": v.start, "end": v.end}
@@ -185,8 +186,13 @@ def story_text(story: Story, articles: Mapping[str, Article], markdown: bool = F
         lines += ["", f"{h2}Who said what", ""]
         for q in story.quotes:
             outlets = ", ".join(f"[{number[i]}]" for i in q.article_ids if i in number)
-            # Reported speech and partial quotes are not the speaker's full words: no marks.
-            said = f"“{q.text}”" if q.direct else f"(reported) {q.text}"
+            # Partial quotes are verbatim fragments; reported speech is not the speaker's words.
+            if q.direct:
+                said = f"“{q.text}”"
+            elif q.partial:
+                said = f"“{q.text}” (partial quote)"
+            else:
+                said = f"(reported) {q.text}"
             lines.append(
                 f"{'- ' if markdown else '  '}{q.speaker or 'Unknown speaker'}: {said} {outlets}"
             )

@@ -77,6 +77,7 @@ def story_from_json(data: str) -> Story:
                 speaker=q["speaker"],
                 direct=q["direct"],
                 versions=tuple(QuoteVersion(**v) for v in q["versions"]),
+                partial=q.get("partial", False),  # absent in stories stored before the flag
             )
             for q in raw["quotes"]
         ),

@@ -61,6 +61,7 @@ def merge_quotes(
                 speaker=max(set(known), key=known.count) if known else None,
                 direct=any(q.direct for q in members),
                 versions=tuple(QuoteVersion(q.article_id, q.text, q.start, q.end) for q in members),
+                partial=not any(q.direct for q in members) and any(q.partial for q in members),
             )
         )
     merged.sort(key=lambda q: (-len(q.article_ids), q.versions[0].article_id, q.versions[0].start))
