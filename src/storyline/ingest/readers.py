@@ -15,6 +15,7 @@ import glob
 import io
 import json
 import os
+import re
 import zlib
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -33,6 +34,7 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz")
 TEXT_SUFFIXES = (".txt", ".text", ".md", "")
 MANIFEST = "manifest.jsonl"
 STDIN = "-"
+_LINE_END_RE = re.compile(r"\r\n|\r|\n")
 
 
 def expand_inputs(paths: list[str]) -> Iterator[str | InputError]:
@@ -223,8 +225,19 @@ def _metadata(entry: object, source: str) -> dict[str, str]:
             continue
         if not isinstance(value, str):
             raise InputError(source, f"field {key!r} must be a string, not {type(value).__name__}")
+        _utf8(value, source, key)
         found[key] = value
     return found
+
+
+def _utf8(value: str, source: str, key: str) -> bytes:
+    """``value`` as UTF-8; a lone surrogate (JSON allows "\\ud800") is refused, naming the field."""
+    try:
+        return value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            source, f"field {key!r} holds an unpaired surrogate at character {exc.start}"
+        ) from exc
 
 
 def read_jsonl(
@@ -232,7 +245,9 @@ def read_jsonl(
 ) -> Iterator[RawDocument | InputError]:
     """Each JSONL line: {id?, url?, outlet?, title?, published?, text | html}."""
     try:
-        lines = data.decode("utf-8-sig").splitlines()
+        # Lines end at CR, LF or CRLF only: str.splitlines would also cut at U+2028, U+0085
+        # and other separators that a JSON string may hold raw, splitting one record in two.
+        lines = _LINE_END_RE.split(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         yield InputError(name, f"not UTF-8 JSONL: {exc.reason} at byte {exc.start}")
         return
@@ -248,6 +263,12 @@ def read_jsonl(
         except json.JSONDecodeError as exc:
             yield InputError(source, f"invalid JSON: {exc.msg} (column {exc.colno})")
             continue
+        except ValueError as exc:  # e.g. an integer over Python's 4300-digit limit
+            yield InputError(source, f"invalid JSON: {str(exc)[:120]}")
+            continue
+        except RecursionError:
+            yield InputError(source, "invalid JSON: nested too deeply")
+            continue
         try:
             metadata = _metadata(entry, source)
         except InputError as exc:
@@ -255,17 +276,26 @@ def read_jsonl(
             continue
         assert isinstance(entry, dict)
         metadata.update(options or {})
-        html, text = entry.get("html"), entry.get("text")
-        if isinstance(html, str) and html.strip():
-            yield RawDocument(source, "html", html.encode("utf-8"), metadata)
-        elif isinstance(text, str) and text.strip():
-            yield RawDocument(source, "text", text.encode("utf-8"), metadata)
-        elif html is not None and not isinstance(html, str):
-            yield InputError(source, f"field 'html' must be a string, not {type(html).__name__}")
-        elif text is not None and not isinstance(text, str):
-            yield InputError(source, f"field 'text' must be a string, not {type(text).__name__}")
-        else:
-            yield InputError(source, "record has no 'text' or 'html' content")
+        try:
+            kind, content = _content(entry, source)
+        except InputError as exc:
+            yield exc
+            continue
+        yield RawDocument(source, kind, content, metadata)
+
+
+def _content(entry: dict[str, object], source: str) -> tuple[ContentType, bytes]:
+    """A JSONL record's body as (type, UTF-8 bytes): its 'html' if any, else its 'text'."""
+    html, text = entry.get("html"), entry.get("text")
+    if isinstance(html, str) and html.strip():
+        return "html", _utf8(html, source, "html")
+    if isinstance(text, str) and text.strip():
+        return "text", _utf8(text, source, "text")
+    if html is not None and not isinstance(html, str):
+        raise InputError(source, f"field 'html' must be a string, not {type(html).__name__}")
+    if text is not None and not isinstance(text, str):
+        raise InputError(source, f"field 'text' must be a string, not {type(text).__name__}")
+    raise InputError(source, "record has no 'text' or 'html' content")
 
 
 def decode_text(source: str, data: bytes) -> str:
