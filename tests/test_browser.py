@@ -182,3 +182,28 @@ def test_xss_payloads_stay_inert_in_the_browser(server: tuple[str, Path], page: 
             link.hover()
     assert page.evaluate(flags) == 0
     assert page.dialogs == []
+
+
+def test_pages_style_under_the_content_security_policy(server: tuple[str, Path], page: Any) -> None:
+    """The CSP is enforced and blocks nothing the pages need: the stylesheet applies."""
+    base, db = server
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(m.text))
+    story = page.request.get(base + "/api/stories").json()[0]["id"]
+    paths = ["/", f"/stories/{story}", f"/articles/{QUARTZ}", "/search?q=trade", "/nope"]
+    for path in paths + [f"/articles/{xss_article_id(db)}"]:
+        response = page.goto(base + path)
+        assert "default-src 'none'" in response.headers["content-security-policy"]
+        # a rule of style.css in effect: the stylesheet loaded under style-src 'self'
+        skip = page.evaluate("getComputedStyle(document.querySelector('.skip')).position")
+        assert skip == "absolute", path
+    assert not [m for m in messages if "Content Security Policy" in m], messages
+    # the policy is live: an inline script injected into the page is refused
+    page.goto(base + "/")
+    page.evaluate(
+        "() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1';"
+        " document.body.appendChild(s); }"
+    )
+    assert page.evaluate("window.__ran === undefined")
+    assert any("Content Security Policy" in m for m in messages), messages
+    assert page.dialogs == []
