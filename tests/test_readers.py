@@ -143,3 +143,13 @@ def test_decode_text_refuses_binary_and_reads_legacy_encodings() -> None:
             raise AssertionError("binary content must be refused")
     assert decode_text("l1.txt", "Café déjà vu".encode("cp1252")) == "Café déjà vu"
     assert decode_text("u16.txt", "Hello".encode("utf-16")) == "Hello"
+
+
+def test_manifest_lines_end_only_at_newlines(tmp_path: Path) -> None:
+    article = tmp_path / "story.txt"
+    article.write_text("Headline\n\nBody text here.")
+    # U+2028 is legal inside a JSON string and must not split the record
+    entry = {"file": "story.txt", "outlet": "Line\u2028Separator Post", "url": "https://x.example"}
+    (tmp_path / "manifest.jsonl").write_text(json.dumps(entry, ensure_ascii=False) + "\n")
+    [doc] = _docs(list(read_input(str(article))))
+    assert doc.metadata["outlet"] == "Line\u2028Separator Post"

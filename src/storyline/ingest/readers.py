@@ -195,7 +195,9 @@ def sidecar_metadata(path: Path) -> dict[str, str]:
     metadata: dict[str, str] = {}
     manifest = path.parent / MANIFEST
     if manifest.is_file():
-        for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
+        # as in read_jsonl: U+2028 inside a JSON string is not a line end
+        lines = _LINE_END_RE.split(manifest.read_text(encoding="utf-8"))
+        for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
