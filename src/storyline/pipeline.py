@@ -185,6 +185,14 @@ def rebuild_stale(store: SQLiteStore, settings: Settings) -> list[str]:
     return rebuilt
 
 
+def load_story(store: SQLiteStore, story_id: str, settings: Settings) -> Story:
+    """A story by id or unique prefix, rebuilt first if an interrupted run left it stale."""
+    full_id = store.resolve_story_id(story_id)
+    if full_id in store.stale_story_ids():
+        rebuild_stale(store, settings)
+    return store.story(full_id)
+
+
 def build(store: SQLiteStore, story_id: str, settings: Settings) -> Story:
     """Build a story from its stored articles and analyses."""
     ids = store.story_article_ids(story_id)

@@ -166,10 +166,7 @@ def show(
 ) -> None:
     """Show one story: cited summary, articles, who said what, entities."""
     with _store(db) as (store, settings):
-        full_id = store.resolve_story_id(story_id)
-        if full_id in store.stale_story_ids():
-            pipeline.rebuild_stale(store, settings)
-        story = store.story(full_id)
+        story = pipeline.load_story(store, story_id, settings)
         articles = {a.id: a for a in store.articles(story.article_ids)}
     _emit(
         fmt,
@@ -247,10 +244,7 @@ def compare(
     from .render_compare import compare_text, comparison_json, comparison_text
 
     with _store(db) as (store, settings):
-        full_id = store.resolve_story_id(story_id)
-        if full_id in store.stale_story_ids():
-            pipeline.rebuild_stale(store, settings)
-        story = store.story(full_id)
+        story = pipeline.load_story(store, story_id, settings)
     _emit(
         fmt,
         comparison_json(story.comparison),

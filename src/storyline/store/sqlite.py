@@ -260,23 +260,7 @@ class SQLiteStore:
 
     def stories(self, limit: int = 50, offset: int = 0) -> list[StoryRow]:
         """Stories, newest first (by last publication date, then last ingest)."""
-        rows = self.conn.execute(
-            """SELECT id, title, first_published, last_published, article_count, outlets
-               FROM stories WHERE article_count > 0
-               ORDER BY coalesce(last_published, '') DESC, last_seq DESC LIMIT ? OFFSET ?""",
-            (limit, offset),
-        ).fetchall()
-        return [
-            StoryRow(
-                r["id"],
-                r["title"],
-                r["first_published"],
-                r["last_published"],
-                r["article_count"],
-                tuple(json.loads(r["outlets"])),
-            )
-            for r in rows
-        ]
+        return self.find_stories(StoryFilter(), limit, offset)
 
     def story_states(self, limit: int) -> list[dict[str, Any]]:
         """Clustering state of the ``limit`` most recently active stories, newest first.
@@ -397,7 +381,7 @@ class SQLiteStore:
     # -- filtered reads (web UI and API) -----------------------------------------
 
     def find_stories(self, where: StoryFilter, limit: int = 50, offset: int = 0) -> list[StoryRow]:
-        """Built stories matching a filter, newest first (same order as :meth:`stories`)."""
+        """Built stories matching a filter, newest first (by last publication date, then ingest)."""
         clause, params = _story_where(where)
         rows = self.conn.execute(
             f"""SELECT id, title, first_published, last_published, article_count, outlets
