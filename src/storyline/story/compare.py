@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 from rapidfuzz import fuzz
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..records import (
     Analysis,
@@ -35,6 +35,7 @@ from ..records import (
     OutletTone,
 )
 from .entities import canonical_key
+from .lexical import NEWS_STOP_WORDS, NUMBER_WORDS, QUOTED, WORD, lexicon
 from .timeline import build_timeline
 
 # Cosine at which two claims state the same thing (agreement).
@@ -53,33 +54,15 @@ SUBJECTIVITY_K = math.log(2) / 0.05
 MARKEDLY, SOMEWHAT = 0.10, 0.04
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_STOP = ENGLISH_STOP_WORDS | _words(
-    "s t don didn doesn isn wasn weren ll ve said say says told tell tells added adds "
-    "according reported reporter reporters asked stated mr ms mrs"
-)
+_STOP = NEWS_STOP_WORDS | lexicon("mr ms mrs")
+# Unlike the summarizer's tokens, keeps contractions whole ("don’t") for polarity checks.
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|\d+(?:[.,]\d+)*")
-_WORD = re.compile(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*")
-_QUOTED = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)|^[^“”]*”")
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
 
 # -- values read off a claim ------------------------------------------------------
 
 _NUMBER_WORDS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
+    **NUMBER_WORDS,
     "dozen": 12,
     "twenty": 20,
     "hundred": 100,
@@ -103,7 +86,7 @@ _APPROX = re.compile(
 _WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 # Verbs whose opposite is a contradiction of fact: each stem with its antonym stems.
 _ANTONYMS: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
-    (_words(a), _words(b))
+    (lexicon(a), lexicon(b))
     for a, b in (
         ("agree agreed agrees agreeing", "refuse refused refuses refusing reject rejected rejects"),
         ("accept accepted accepts", "reject rejected rejects refuse refused"),
@@ -122,7 +105,7 @@ _ANTONYMS: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
         ("open opened opens", "closed shut"),
     )
 )
-_NEGATION = _words("not no never n't nor cannot neither without")
+_NEGATION = lexicon("not no never n't nor cannot neither without")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +189,7 @@ def _terms(text: str) -> list[str]:
 
 
 def _norm_quote(text: str) -> str:
-    return " ".join(_WORD.findall(text.lower()))
+    return " ".join(WORD.findall(text.lower()))
 
 
 def _claims(
@@ -431,7 +414,7 @@ def contradiction(left: str, right: str) -> tuple[str, str, str] | None:
     Checked on the sentences' own words with quotations removed, since two outlets quoting
     two different people is no contradiction.
     """
-    a, b = _QUOTED.sub(" ", left), _QUOTED.sub(" ", right)
+    a, b = QUOTED.sub(" ", left), QUOTED.sub(" ", right)
     times_a, times_b = _times(a), _times(b)
     if times_a and times_b and _apart(times_a, times_b):
         return "time", ", ".join(sorted(times_a)), ", ".join(sorted(times_b))
@@ -505,7 +488,7 @@ def _counts(text: str) -> dict[str, set[str]]:
         if m.group("pct"):
             unit = "percent"
         else:
-            word = _WORD.match(after.lstrip())
+            word = WORD.match(after.lstrip())
             if word is None:
                 continue
             unit = _stem(word.group().lower())
@@ -585,20 +568,20 @@ def _names_in(text: str, name: str) -> bool:
 
 # Opinion markers of a writer's own voice, by kind. General English lexicons, not story words.
 _MARKERS: dict[str, frozenset[str]] = {
-    "intensifier": _words(
+    "intensifier": lexicon(
         "very really extremely incredibly utterly totally absolutely hugely enormously "
         "remarkably deeply truly terribly awfully wildly massively desperately shockingly "
         "painfully insanely so-called mere merely even just"
     ),
-    "stance": _words(
+    "stance": lexicon(
         "evidently clearly obviously surely undoubtedly frankly sadly unfortunately "
         "fortunately thankfully arguably notoriously naively predictably conveniently "
         "laughably ironically tellingly curiously admittedly honestly"
     ),
-    "hedge": _words(
+    "hedge": lexicon(
         "perhaps maybe possibly probably apparently seemingly presumably supposedly might"
     ),
-    "evaluative": _words(
+    "evaluative": lexicon(
         "great terrible horrible awful disastrous stunning shocking ridiculous absurd pathetic "
         "brilliant wonderful amazing outrageous disgraceful shameful laughable embarrassing "
         "humiliating chilling vague fantastic tremendous spectacular dismal miserable "
@@ -613,7 +596,7 @@ _MARKERS: dict[str, frozenset[str]] = {
         "alarming troubling disturbing worrying worrisome unprecedented astonishing "
         "controversial divisive infamous notorious obsessed obsession crusade regime"
     ),
-    "person": _words("i me my mine we us our ours you your yours"),
+    "person": lexicon("i me my mine we us our ours you your yours"),
 }
 _PHRASES = re.compile(
     r"\b(to be sure|of course|needless to say|it(?:'|’)s clear|it is clear|make no mistake|"
@@ -636,7 +619,7 @@ def own_prose(text: str, start: int, quotes: Sequence[tuple[int, int]]) -> str:
     for qs, qe in quotes:
         for k in range(max(qs - start, 0), min(qe - start, len(chars))):
             chars[k] = " "
-    return _QUOTED.sub(" ", "".join(chars))
+    return QUOTED.sub(" ", "".join(chars))
 
 
 def subjectivity_of(prose: Sequence[str]) -> tuple[float, Counter[str], Counter[str]]:
@@ -646,7 +629,7 @@ def subjectivity_of(prose: Sequence[str]) -> tuple[float, Counter[str], Counter[
     words = 0
     lexicon = _vader().lexicon
     for text in prose:
-        tokens = _WORD.findall(text)
+        tokens = WORD.findall(text)
         words += len(tokens)
         for k, token in enumerate(tokens):
             lowered = token.lower()
@@ -687,7 +670,7 @@ def _tone(
         spans = [(q.start, q.end) for q in analysis.quotes]
         for s in analysis.sentences:
             text = own_prose(s.text, s.start, spans)
-            if _WORD.search(text):
+            if WORD.search(text):
                 prose.append(text)
         for q in analysis.quotes:
             name = _speaker(q.speaker_name, aliases)

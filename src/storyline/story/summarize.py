@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..records import Analysis, Article, Citation, Sentence, SummarySentence
+from .lexical import NEWS_STOP_WORDS, QUOTED, WORD, lexicon
 
 MIN_WORDS = 6
 MAX_WORDS = 60
@@ -43,38 +44,23 @@ PREDICATE_MIN_SHARED = 2
 CITATION_CANDIDATES = 8  # per other article, the most similar sentences checked for support
 
 
-def _lexicon(words: str) -> frozenset[str]:
-    """A word set written as one whitespace-separated string."""
-    return frozenset(words.split())
-
-
-# Attribution verbs are the boilerplate of news, not content: "X told reporters" and
-# "said X" must not make two sentences look alike.
-_STOP = ENGLISH_STOP_WORDS | _lexicon(
-    "s t don didn doesn isn wasn weren ll ve said say says told tell tells added adds "
-    "according reported reporter reporters asked stated"
-)
 _TOKEN = re.compile(r"[A-Za-z]+|\d+(?:[.,]\d+)*")
-_WORD = re.compile(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*")
-# A quoted stretch: a balanced pair, a quote still open at the end, or one closed at the start
-# (sentence splitters cut multi-sentence quotes, leaving unbalanced marks).
-_QUOTED = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)|^[^“”]*”")
 _ATTRIBUTION = re.compile(
     r"\b(said|says|say|told|tells|added|adds|asked|stated|wrote|writes|according|"
     r"announced|declared|explained|insisted|noted|argued|claimed|tweeted)\b",
     re.IGNORECASE,
 )
 # Words that point back to something the reader has not seen yet when a sentence opens with them.
-_DANGLING_WORDS = _lexicon(
+_DANGLING_WORDS = lexicon(
     "he she they it this that these those his her their its him them we but and or so "
     "however meanwhile indeed still also moreover furthermore besides instead nevertheless "
     "nonetheless yet then thereafter thus therefore hence consequently otherwise likewise "
     "similarly accordingly later afterwards afterward there such both"
 )
-_PRONOUNS = _lexicon("he she it they him her them his its their this these those")
+_PRONOUNS = lexicon("he she it they him her them his its their this these those")
 # Early in a sentence these continue a narration the reader has not seen ("The two sides
 # then went into a meeting", "Police also said").
-_EARLY_CONNECTIVES = _lexicon("then also too again later afterwards afterward")
+_EARLY_CONNECTIVES = lexicon("then also too again later afterwards afterward")
 EARLY_PRONOUN_WORDS = 4
 _UNOPENED = re.compile(r"[^\[(]*[\])]")  # closes a bracket it never opened
 _DANGLING_PHRASE = re.compile(
@@ -83,7 +69,7 @@ _DANGLING_PHRASE = re.compile(
 )
 # A general lexicon of opinion markers: intensifiers, evaluative adjectives, loaded words and
 # stance adverbs that a neutral wire summary would not use in its own voice.
-_OPINION_WORDS = _lexicon(
+_OPINION_WORDS = lexicon(
     """
     very really extremely incredibly painfully utterly totally absolutely hugely enormously
     remarkably deeply truly terribly awfully insanely wildly massively desperately shockingly
@@ -238,13 +224,13 @@ def _dangling(text: str) -> bool:
     if stripped[0].islower() or _UNOPENED.match(stripped):
         return True  # a fragment the sentence splitter cut off the sentence before
     lowered = stripped.lower()
-    match = _WORD.match(lowered)
+    match = WORD.match(lowered)
     if match is None:
         return False
     first = re.split(r"['’]", match.group())[0]
     if first in _DANGLING_WORDS or _DANGLING_PHRASE.match(lowered) is not None:
         return True
-    for k, word in enumerate(_WORD.findall(stripped)[:EARLY_PRONOUN_WORDS]):
+    for k, word in enumerate(WORD.findall(stripped)[:EARLY_PRONOUN_WORDS]):
         if k > 0 and word[0].isupper():
             return False  # a name comes first: the pronoun can refer to it
         lowered_word = re.split(r"['’]", word.lower())[0]
@@ -281,8 +267,8 @@ def _quote_context(
             return -1
     if overlapping:
         return None
-    quoted = sum(len(m.group()) for m in _QUOTED.finditer(sentence.text))
-    outside = _QUOTED.sub(" ", sentence.text)
+    quoted = sum(len(m.group()) for m in QUOTED.finditer(sentence.text))
+    outside = QUOTED.sub(" ", sentence.text)
     if quoted >= 0.5 * len(sentence.text) and not _ATTRIBUTION.search(outside):
         return -1
     return None
@@ -316,7 +302,7 @@ def _terms(text: str) -> tuple[str, ...]:
             out.append(token)  # "US" is not the pronoun "us"
             continue
         lowered = token.lower()
-        if len(lowered) >= 2 and lowered not in _STOP:
+        if len(lowered) >= 2 and lowered not in NEWS_STOP_WORDS:
             out.append(_stem(lowered))
     return tuple(out)
 
@@ -425,8 +411,8 @@ def _identity(tokens: tuple[str, ...]) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=1 << 16)  # pure; called again per story rebuild
 def _opinion_share(text: str) -> float:
     """Share of opinion markers among the words outside quotation marks (exclamation counts)."""
-    outside = _QUOTED.sub(" ", text)
-    tokens: list[str] = _WORD.findall(outside)
+    outside = QUOTED.sub(" ", text)
+    tokens: list[str] = WORD.findall(outside)
     if not tokens:
         return 0.0
     # Capitalised mid-sentence words are names ("Great Britain", "Best Buy"), not opinion.
@@ -457,11 +443,11 @@ def _concepts(
     for unit in units:
         # Word bigrams as written (stemmed), as ROUGE-2 and a reader see them; a pair of two
         # stop words ("of the") is no fact.
-        words = [_stem(w) for w in _WORD.findall(unit.sentence.text.lower())]
+        words = [_stem(w) for w in WORD.findall(unit.sentence.text.lower())]
         grams = frozenset(
             f"{a} {b}"
             for a, b in zip(words, words[1:], strict=False)
-            if not (a in _STOP and b in _STOP)
+            if not (a in NEWS_STOP_WORDS and b in NEWS_STOP_WORDS)
         )
         concepts.append(grams)
         if sources[unit.article]:

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from typing import Literal
 
 from ..records import Analysis, Article, Claim, Sentence, TimelineEvent
+from .lexical import NUMBER_WORDS
 
 Precision = Literal["day", "week", "month", "year"]
 
@@ -41,22 +42,8 @@ _MONTHS = {
     for name in names
 }
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_NUMBER_WORDS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-}
+# "a week ago", "one year ago" count too
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, **NUMBER_WORDS}
 # Month names must be capitalised ("May" the month, not "may" the modal); abbreviations too.
 _MONTH = (
     r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|"
