@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..records import Mention, Quote
 from .lexicon import (
@@ -116,34 +116,24 @@ def extract_quotes(article_id: str, text: str, mentions: Sequence[Mention]) -> t
             continue
         # verbatim words woven into the writer's sentence: quoted, but not a full direct quote
         partial = _partial(text, span, inner, boundaries)
-        direct = not partial
-        if speaker is None:
-            quotes.append(
-                Quote(
-                    article_id=article_id,
-                    text=inner,
-                    start=span.start,
-                    end=span.end,
-                    direct=direct,
-                    partial=partial,
-                )
-            )
-            continue
-        quotes.append(
-            Quote(
-                article_id=article_id,
-                text=inner,
-                start=span.start,
-                end=span.end,
-                direct=direct,
-                partial=partial,
+        quote = Quote(
+            article_id=article_id,
+            text=inner,
+            start=span.start,
+            end=span.end,
+            direct=not partial,
+            partial=partial,
+        )
+        if speaker is not None:
+            quote = replace(
+                quote,
                 speaker=text[speaker.start : speaker.end],
                 speaker_name=_resolve(text, speaker, ordered, inside, boundaries),
                 speaker_start=speaker.start,
                 speaker_end=speaker.end,
                 cue=speaker.cue,
             )
-        )
+        quotes.append(quote)
     from .reported import reported_speech  # imported here: it builds on this module's helpers
 
     quotes.extend(reported_speech(article_id, text, ordered, boundaries, inside))
