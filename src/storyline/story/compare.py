@@ -35,7 +35,7 @@ from ..records import (
     OutletTone,
 )
 from .entities import canonical_key
-from .lexical import NEWS_STOP_WORDS, NUMBER_WORDS, QUOTED, WORD, lexicon
+from .lexical import NEWS_STOP_WORDS, NUMBER_WORDS, QUOTED, WORD, lexicon, stem
 from .timeline import build_timeline
 
 # Cosine at which two claims state the same thing (agreement).
@@ -158,21 +158,6 @@ def compare_story(
 # -- claims and alignment -----------------------------------------------------------
 
 
-def _stem(word: str) -> str:
-    """A light suffix stripper: "talks"/"talk", "abruptly"/"abrupt", "agreed"/"agree"."""
-    for suffix, replacement in (("ies", "y"), ("ied", "y")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + replacement
-    for suffix in ("ing", "ly", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            if suffix == "s" and word.endswith(("ss", "us", "is")):
-                return word
-            if suffix == "es" and not word.endswith(("ses", "xes", "zes", "ches", "shes")):
-                continue
-            return word[: -len(suffix)]
-    return word
-
-
 def _terms(text: str) -> list[str]:
     """Content terms: stemmed words without stop words; acronyms kept as written."""
     out = []
@@ -184,7 +169,7 @@ def _terms(text: str) -> list[str]:
             continue
         lowered = re.split(r"['’]", token.lower())[0]
         if len(lowered) >= 2 and lowered not in _STOP:
-            out.append(_stem(lowered))
+            out.append(stem(lowered))
     return out
 
 
@@ -491,7 +476,7 @@ def _counts(text: str) -> dict[str, set[str]]:
             word = WORD.match(after.lstrip())
             if word is None:
                 continue
-            unit = _stem(word.group().lower())
+            unit = stem(word.group().lower())
             if unit in _STOP or len(unit) < 3:
                 continue
         scale = (m.group("scale") or "").strip().lower()

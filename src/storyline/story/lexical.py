@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -37,3 +38,19 @@ NUMBER_WORDS = {
     "eleven": 11,
     "twelve": 12,
 }
+
+
+@functools.lru_cache(maxsize=1 << 16)  # pure; the same words recur in every story rebuild
+def stem(word: str) -> str:
+    """A light suffix stripper, enough to match "abruptly"/"abrupt" and "talks"/"talk"."""
+    for suffix, replacement in (("ies", "y"), ("ied", "y"), ("ingly", ""), ("edly", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + replacement
+    for suffix in ("ing", "ly", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            if suffix == "es" and not word.endswith(("ses", "xes", "zes", "ches", "shes")):
+                continue
+            return word[: -len(suffix)]
+    return word

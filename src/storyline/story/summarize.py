@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..records import Analysis, Article, Citation, Sentence, SummarySentence
-from .lexical import NEWS_STOP_WORDS, QUOTED, WORD, lexicon
+from .lexical import NEWS_STOP_WORDS, QUOTED, WORD, lexicon, stem
 
 MIN_WORDS = 6
 MAX_WORDS = 60
@@ -274,22 +274,6 @@ def _quote_context(
     return None
 
 
-@functools.lru_cache(maxsize=1 << 16)  # pure; called again per story rebuild
-def _stem(word: str) -> str:
-    """A light suffix stripper, enough to match "abruptly"/"abrupt" and "talks"/"talk"."""
-    for suffix, replacement in (("ies", "y"), ("ied", "y"), ("ingly", ""), ("edly", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + replacement
-    for suffix in ("ing", "ly", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            if suffix == "s" and word.endswith(("ss", "us", "is")):
-                return word
-            if suffix == "es" and not word.endswith(("ses", "xes", "zes", "ches", "shes")):
-                continue
-            return word[: -len(suffix)]
-    return word
-
-
 @functools.lru_cache(maxsize=1 << 16)  # pure; names and sentences recur across rebuilds
 def _terms(text: str) -> tuple[str, ...]:
     """Content terms of a text: stemmed, stop words dropped; acronyms ("US", "UN") kept."""
@@ -303,7 +287,7 @@ def _terms(text: str) -> tuple[str, ...]:
             continue
         lowered = token.lower()
         if len(lowered) >= 2 and lowered not in NEWS_STOP_WORDS:
-            out.append(_stem(lowered))
+            out.append(stem(lowered))
     return tuple(out)
 
 
@@ -443,7 +427,7 @@ def _concepts(
     for unit in units:
         # Word bigrams as written (stemmed), as ROUGE-2 and a reader see them; a pair of two
         # stop words ("of the") is no fact.
-        words = [_stem(w) for w in WORD.findall(unit.sentence.text.lower())]
+        words = [stem(w) for w in WORD.findall(unit.sentence.text.lower())]
         grams = frozenset(
             f"{a} {b}"
             for a, b in zip(words, words[1:], strict=False)
