@@ -12,7 +12,7 @@ __all__ = ["analyze", "extract_quotes", "load_nlp", "sentences_and_mentions"]
 
 
 def analyze(articles: Sequence[Article], model: str = "en_core_web_sm") -> list[Analysis]:
-    """Analyse articles in one batched spaCy pass; one Analysis per article, in order."""
+    """Analyse articles (spaCy batched over all of them, see .nlp); one Analysis each, in order."""
     results = []
     for article, (sentences, mentions) in zip(
         articles, sentences_and_mentions(articles, model), strict=True
