@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
 from storyline.analyze import analyze
-from storyline.cluster import FEATURES, OnlineClusterer, default_model, profile
+from storyline.cluster import (
+    FEATURES,
+    OnlineClusterer,
+    default_model,
+    load_model,
+    profile,
+)
+from storyline.errors import ConfigError, InputError
 from storyline.records import Article
 from storyline.settings import Settings
 from storyline.store import SQLiteStore
@@ -134,3 +146,59 @@ def test_pinned_article_joins_its_story_however_unlike_it_is() -> None:
         )
     assert pinned == first
     assert clusterer.active[first].count == 2
+
+
+def test_model_files_name_their_features_and_unknown_ones_are_refused(tmp_path: Path) -> None:
+    assert "embedding_cosine" not in default_model().features
+    bad = tmp_path / "model.json"
+    bad.write_text(
+        json.dumps(
+            {
+                "features": ["body_cosine", "moon_phase"],
+                "weights": [1, 2],
+                "bias": 0,
+                "threshold": 0.5,
+                "merge_threshold": 1.0,
+            }
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError):
+        load_model(bad)
+    with pytest.raises(ConfigError):
+        default_model("word2vec")
+
+
+def test_embedding_model_reads_the_cosine_and_scores_unembedded_stories_without_it() -> None:
+    pytest.importorskip("onnxruntime")
+    store = SQLiteStore(":memory:")
+    clusterer = OnlineClusterer(store, Settings(embeddings="minilm"))
+    assert clusterer.pair_model.uses_embeddings
+    articles = [_article(QUAKE_A1, "2014-04-01"), _article(SUMMIT, "2014-04-01")]
+    analyses = analyze(articles)
+    # the summit story was clustered before embeddings were turned on: no embedding
+    plain = OnlineClusterer(store, Settings())
+    with store.transaction():
+        summit = plain.assign(articles[1], analyses[1], store.add_article(articles[1], analyses[1]))
+    clusterer.prepare(articles[:1])
+    with store.transaction():
+        chile = clusterer.assign(
+            articles[0], analyses[0], store.add_article(*[articles[0], analyses[0]])
+        )
+    assert clusterer.active[chile].embedding is not None
+    assert clusterer.active[summit].embedding is None
+    probe = _article(QUAKE_A2, "2014-04-02")
+    [analysis] = analyze([probe])
+    prof = profile(probe, analysis, clusterer.embedding(probe))
+    vec = clusterer.vectors(prof)
+    index = FEATURES.index("embedding_cosine")
+    cosine = clusterer.features(prof, vec, clusterer.active[chile])[index]
+    assert cosine is not None and cosine > 0.5
+    assert clusterer.features(prof, vec, clusterer.active[summit])[index] is None
+    scored = dict(clusterer.score(prof, vec))  # the summit pair goes to the plain model
+    assert scored[chile] > clusterer.pair_model.threshold > scored.get(summit, 0.0)
+    # the story's embedding survives the store
+    clusterer.reload()
+    clusterer.score(prof, vec)
+    restored = clusterer.active[chile].embedding
+    assert restored is not None and float(restored @ restored) > 0.99

@@ -13,7 +13,11 @@ user shaped by hand).
 
 Features tell one event from another of the same kind: TF-IDF cosine of the
 bodies, cosine of the named entities, of the headline (or lead sentence),
-overlap of the numbers and years mentioned, and the publication-time gap.
+overlap of the numbers and years mentioned, the publication-time gap and,
+when ``embeddings`` is ``minilm``, the cosine of MiniLM sentence embeddings of the
+headline and lead (``storyline.analyze.embed``). Each model names the features it
+uses: ``cluster_model.json`` needs no embeddings, ``cluster_model_minilm.json``
+does; pairs where either side has no embedding are scored by the first.
 Stories keep sums of their articles' term vectors; IDF comes from document
 frequencies kept in the store (mirrored in memory) and is applied when a story
 is scored, its norm refreshed whenever the story changes. Stories idle longer
@@ -28,17 +32,19 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .dedupe import Deduper
-from .errors import InputError
+from .errors import ConfigError, InputError
 from .records import Analysis, Article, content_id
 from .settings import Settings
 from .store import SQLiteStore
@@ -52,6 +58,7 @@ CENTROID_TERMS = 400
 QUERY_TERMS = 40  # the article's strongest terms used to find candidate stories
 CANDIDATES = 12  # stories scored with the full model per article
 DOCUMENTS = ""  # term_df row counting documents (no word is empty)
+Embedding = npt.NDArray[np.float64]
 
 FEATURES = (
     "body_cosine",
@@ -60,7 +67,10 @@ FEATURES = (
     "number_overlap",
     "year_conflict",
     "time_gap",
+    "embedding_cosine",
 )
+EMBEDDING_MODEL = {"off": None, "minilm": "cluster_model_minilm.json"}
+EMBED_CHARS = 2000  # MiniLM reads 128 word pieces: the headline and lead are plenty
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +83,17 @@ class Profile:
     numbers: frozenset[str]
     years: frozenset[str]
     published: str | None
+    embedding: tuple[float, ...] | None = None  # unit vector of the headline and lead
 
 
-def profile(article: Article, analysis: Analysis) -> Profile:
+def embedding_text(article: Article) -> str:
+    """What the sentence embedding reads: the headline and the start of the body."""
+    return (article.title + "\n" + article.text)[:EMBED_CHARS]
+
+
+def profile(
+    article: Article, analysis: Analysis, embedding: tuple[float, ...] | None = None
+) -> Profile:
     """Features of an article: words, entities, headline/lead words, numbers, years."""
     body: dict[str, float] = defaultdict(float)
     for word in _WORD.findall(article.title):
@@ -100,7 +118,13 @@ def profile(article: Article, analysis: Analysis) -> Profile:
         elif value not in {"0", "1", "2", "3"}:  # small counts say nothing about the event
             numbers.add(value)
     return Profile(
-        _log(body), _log(entities), lead, frozenset(numbers), frozenset(years), article.published
+        _log(body),
+        _log(entities),
+        lead,
+        frozenset(numbers),
+        frozenset(years),
+        article.published,
+        embedding,
     )
 
 
@@ -127,10 +151,11 @@ class StoryState:
     first_published: str | None
     last_published: str | None
     last_seq: int
+    embedding: Embedding | None = None  # sum of the members' unit embeddings (None: none had one)
 
     def to_json(self) -> dict[str, object]:
         """JSON form for the store."""
-        return {
+        data: dict[str, object] = {
             "version": 2,
             "body": self.body,
             "entities": self.entities,
@@ -139,6 +164,9 @@ class StoryState:
             "years": self.years,
             "count": self.count,
         }
+        if self.embedding is not None:
+            data["embedding"] = np.round(self.embedding, 5).tolist()
+        return data
 
     @staticmethod
     def from_row(row: Mapping[str, Any]) -> StoryState:
@@ -156,31 +184,48 @@ class StoryState:
             row["first_published"],
             row["last_published"],
             row["last_seq"],
+            np.array(state["embedding"], dtype=np.float64) if state.get("embedding") else None,
         )
 
 
 @dataclass(frozen=True, slots=True)
 class PairModel:
-    """Logistic regression over pair features: P(article reports the story's event)."""
+    """Logistic regression over named pair features: P(article reports the story's event)."""
 
     weights: tuple[float, ...]
     bias: float
     threshold: float = 0.5  # join the best story at this probability
     merge_threshold: float = 1.0  # fold in a second story the article matches this well
+    features: tuple[str, ...] = FEATURES[:6]  # what each weight multiplies (names in FEATURES)
 
-    def probability(self, features: Iterable[float]) -> float:
+    def probability(self, features: Sequence[float | None]) -> float:
         """Probability of "same event" for one feature vector (in FEATURES order)."""
-        z = self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
+        z = self.bias
+        for weight, name in zip(self.weights, self.features, strict=True):
+            value = features[_INDEX[name]]
+            if value is None:
+                raise ValueError(f"feature {name} is missing")
+            z += weight * value
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
+
+    @property
+    def uses_embeddings(self) -> bool:
+        """Whether the model reads the embedding cosine."""
+        return "embedding_cosine" in self.features
+
+
+_INDEX = {name: i for i, name in enumerate(FEATURES)}
 
 
 @cache
-def default_model() -> PairModel:
-    """The shipped coefficients (see storyline/cluster_model.json for how they were trained)."""
-    return _model(
-        json.loads(resources.files("storyline").joinpath("cluster_model.json").read_text()),
-        "cluster_model.json",
-    )
+def default_model(embeddings: str = "off") -> PairModel:
+    """The shipped coefficients (see storyline/cluster_model*.json for how they were trained)."""
+    if embeddings not in EMBEDDING_MODEL:
+        raise ConfigError(
+            "embeddings", f"expected one of {sorted(EMBEDDING_MODEL)}: {embeddings!r}"
+        )
+    name = EMBEDDING_MODEL[embeddings] or "cluster_model.json"
+    return _model(json.loads(resources.files("storyline").joinpath(name).read_text()), name)
 
 
 def load_model(path: Path) -> PairModel:
@@ -193,13 +238,17 @@ def load_model(path: Path) -> PairModel:
 
 
 def _model(data: dict[str, Any], source: str) -> PairModel:
-    if not isinstance(data, dict) or tuple(data.get("features", ())) != FEATURES:
-        raise InputError(source, f"pair model features must be {list(FEATURES)}")
+    names = tuple(data.get("features", ())) if isinstance(data, dict) else ()
+    if not names or not set(names) <= set(FEATURES):
+        raise InputError(source, f"pair model features must be among {list(FEATURES)}")
+    if len(data.get("weights", ())) != len(names):
+        raise InputError(source, "pair model needs one weight per feature")
     return PairModel(
         tuple(float(w) for w in data["weights"]),
         float(data["bias"]),
         float(data["threshold"]),
         float(data["merge_threshold"]),
+        names,
     )
 
 
@@ -231,6 +280,38 @@ class OnlineClusterer:
     _horizon: float = -math.inf  # stories last published before this day were evicted
     _manual: set[str] = field(default_factory=set)  # stories shaped by hand: never auto-merged
     _loaded: bool = False
+    _prepared: dict[str, tuple[float, ...]] = field(default_factory=dict)  # embeddings ahead
+
+    @property
+    def pair_model(self) -> PairModel:
+        """The model that decides (given, or the shipped one for the ``embeddings`` setting)."""
+        return self.model or default_model(self.settings.embeddings)
+
+    def embedding(self, article: Article) -> tuple[float, ...] | None:
+        """The article's sentence embedding when the model reads one (batched by prepare)."""
+        if not self.pair_model.uses_embeddings:
+            return None
+        found = self._prepared.pop(article.id, None)
+        if found is None:
+            from .analyze.embed import embedder
+
+            [found] = embedder().embed([embedding_text(article)])
+        return found
+
+    def prepare(
+        self, articles: Sequence[Article], vectors: Sequence[tuple[float, ...]] | None = None
+    ) -> None:
+        """Embed a batch of articles ahead of assign (much faster than one at a time).
+
+        ``vectors`` gives embeddings already computed (of :func:`embedding_text`), in order.
+        """
+        if not self.pair_model.uses_embeddings or not articles:
+            return
+        if vectors is None:
+            from .analyze.embed import embedder
+
+            vectors = embedder().embed([embedding_text(a) for a in articles])
+        self._prepared.update(zip((a.id for a in articles), vectors, strict=True))
 
     @property
     def deduper(self) -> Deduper:
@@ -257,6 +338,7 @@ class OnlineClusterer:
         self._df.clear()
         self._ldf.clear()
         self._horizon = -math.inf
+        self._prepared.clear()
         if self._deduper is not None:
             self._deduper.reload()
         self._loaded = False
@@ -301,12 +383,12 @@ class OnlineClusterer:
         ``pinned`` names a story the article must join (a manual merge/split decision).
         """
         self._load()
-        prof = profile(article, analysis)
+        prof = profile(article, analysis, self.embedding(article))
         vec = self.vectors(prof)
         target = pinned
         bridged: list[str] = []
         if target is None:
-            model = self.model or default_model()
+            model = self.pair_model
             threshold = self.settings.cluster_threshold or model.threshold
             scored = self.score(prof, vec)
             if scored and scored[0][1] >= threshold:
@@ -340,11 +422,15 @@ class OnlineClusterer:
     def score(self, prof: Profile, vec: Vectors) -> list[tuple[str, float]]:
         """Candidate stories and their merge probabilities, most probable first."""
         self._load()
-        model = self.model or default_model()
-        scored = [
-            (story_id, model.probability(self.features(prof, vec, self.active[story_id])))
-            for story_id in self.candidates(prof, vec)
-        ]
+        model = self.pair_model
+        scored = []
+        for story_id in self.candidates(prof, vec):
+            values = self.features(prof, vec, self.active[story_id])
+            if model.uses_embeddings and values[_INDEX["embedding_cosine"]] is None:
+                # a side has no embedding (clustered before they were on): the plain model
+                scored.append((story_id, default_model("off").probability(values)))
+            else:
+                scored.append((story_id, model.probability(values)))
         return sorted(scored, key=lambda kv: (-kv[1], kv[0]))
 
     def place(
@@ -385,7 +471,8 @@ class OnlineClusterer:
         for article, analysis, seq in members:
             if not state.title:
                 state.title = article.title
-            _absorb(state, profile(article, analysis), article.published, seq)
+            prof = profile(article, analysis, self.embedding(article))
+            _absorb(state, prof, article.published, seq)
         self._activate(state)
         self.save(state)
 
@@ -400,8 +487,8 @@ class OnlineClusterer:
             state.last_published,
         )
 
-    def features(self, prof: Profile, vec: Vectors, state: StoryState) -> list[float]:
-        """Pair features of an article and a story, in FEATURES order."""
+    def features(self, prof: Profile, vec: Vectors, state: StoryState) -> list[float | None]:
+        """Pair features of an article and a story, in FEATURES order (None: no embedding)."""
         norms = self._norms[state.id]
         body = _dot(vec.scaled[0], state.body) / norms[0]
         ents = _dot(vec.scaled[1], state.entities) / norms[1]
@@ -412,7 +499,11 @@ class OnlineClusterer:
             else 0.0
         )
         conflict = 1.0 if prof.years and state.years and prof.years.isdisjoint(state.years) else 0.0
-        return [body, ents, lead, numbers, conflict, _gap(prof.published, state)]
+        embedded = None
+        if prof.embedding is not None and state.embedding is not None:
+            norm = float(np.linalg.norm(state.embedding)) or 1.0
+            embedded = float(np.dot(state.embedding, prof.embedding)) / norm
+        return [body, ents, lead, numbers, conflict, _gap(prof.published, state), embedded]
 
     def candidates(self, prof: Profile, vec: Vectors) -> list[str]:
         """Active stories in the time window sharing the article's strongest terms."""
@@ -503,6 +594,9 @@ def _absorb(state: StoryState, prof: Profile, published: str | None, seq: int) -
     for y in prof.years:
         state.years[y] = state.years.get(y, 0) + 1
     state.numbers = _trim_counts(state.numbers)
+    if prof.embedding is not None:
+        vector = np.array(prof.embedding, dtype=np.float64)
+        state.embedding = vector if state.embedding is None else state.embedding + vector
     state.count += 1
     state.last_seq = seq
     if published:
@@ -530,6 +624,10 @@ def _combine(state: StoryState, other: StoryState) -> None:
         _trim(state.lead),
     )
     state.numbers = _trim_counts(state.numbers)
+    if other.embedding is not None:
+        state.embedding = (
+            other.embedding.copy() if state.embedding is None else state.embedding + other.embedding
+        )
     state.count += other.count
     state.last_seq = max(state.last_seq, other.last_seq)
     firsts = [d for d in (state.first_published, other.first_published) if d]

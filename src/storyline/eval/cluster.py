@@ -74,10 +74,16 @@ def run_stream(
     analyses: Sequence[Analysis],
     settings: Settings,
     model: PairModel | None = None,
+    embeddings: Sequence[tuple[float, ...]] | None = None,
 ) -> tuple[list[str], float]:
-    """Feed articles in order through dedupe + clustering; final story per article, seconds."""
+    """Feed articles in order through dedupe + clustering; final story per article, seconds.
+
+    Sentence embeddings (when the model reads them) are analysis: made before the clock
+    starts, or taken from ``embeddings``.
+    """
     store = SQLiteStore(":memory:")
     clusterer = OnlineClusterer(store, settings, model)
+    clusterer.prepare(articles, embeddings)
     start = time.perf_counter()
     for article, analysis in zip(articles, analyses, strict=True):
         with store.transaction():
