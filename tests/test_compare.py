@@ -158,10 +158,11 @@ BREITBART_DEADLINE = (
 def test_contradiction_on_numbers_needs_the_same_unit() -> None:
     assert contradiction(NYT_TARIFF, FOX_TARIFF) is None
     changed = NYT_TARIFF.replace("25 percent", "20 percent").replace("10 percent", "15 percent")
+    # "20 percent tariffs" is not "25 percent on steel" in form; the aluminum rates compare.
     assert contradiction(changed, FOX_TARIFF) == (
         "number",
-        "15 percent, 20 percent",
-        "10 percent, 25 percent",
+        "15 percent on aluminum",
+        "10 percent on imported aluminum",
     )
     # Other units are other quantities; approximations are not exact counts.
     assert contradiction("Officials said 12 died in the blast.", "Officials said 15 fled.") is None

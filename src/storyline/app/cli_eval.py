@@ -83,7 +83,28 @@ def eval_quotes(
 
 @eval_app.command("compare")
 def eval_compare(
-    data: DataArg, as_json: JsonOption = False, predictions: PredictionsOption = None
+    data: DataArg,
+    as_json: JsonOption = False,
+    predictions: PredictionsOption = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help="Also write a Markdown report here: per-event tone ranking, unique and "
+            "contradicting claims, and seeded samples of both to judge by hand.",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the report's samples.")] = 0,
 ) -> None:
     """Outlet comparison: neutral summary ROUGE vs lead, tone spread between outlets."""
     _run("compare", data, as_json, predictions)
+    if report is not None:
+        from ..eval.compare_report import write_report
+
+        try:
+            table = write_report(data, Settings.load(), report, seed=seed)
+        except StorylineError as exc:
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        # With --json, stdout holds exactly one object: the table goes to stderr.
+        typer.echo("\n".join(["", *table, "", f"report: {report}"]), err=as_json)

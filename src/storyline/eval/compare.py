@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..analyze import analyze
+from ..clean import clean_text
 from ..errors import InputError
 from ..records import Analysis, Article, Comparison
 from ..settings import Settings
@@ -40,7 +41,7 @@ class EventResult:
 
 
 def event_articles(record: dict[str, Any], where: str) -> list[Article]:
-    """The event's documents as Articles (one paragraph a line); InputError on a bad record."""
+    """The event's documents as cleaned Articles (one paragraph a line); InputError if bad."""
     documents = record.get("documents")
     if not isinstance(documents, list) or not documents:
         raise InputError(where, "expected a non-empty 'documents' list")
@@ -49,9 +50,15 @@ def event_articles(record: dict[str, Any], where: str) -> list[Article]:
         text = doc.get("text") if isinstance(doc, dict) else None
         if not isinstance(text, str) or not text.strip():
             raise InputError(f"{where} document {k}", "missing or empty 'text'")
-        paragraphs = tuple(p.strip() for p in text.splitlines() if p.strip())
+        # The clean stage, as ingest applies it to a text file: the data keeps page chrome
+        # ("More: ...", "Related: ...", a video's headline above the body) that would otherwise
+        # read as the outlet's claims.
+        cleaned = clean_text(text)
+        paragraphs = cleaned.paragraphs
+        title = str(doc.get("title") or cleaned.headline or "")
+        if not paragraphs:
+            raise InputError(f"{where} document {k}", "nothing left after cleaning")
         body = "\n".join(paragraphs)
-        title = str(doc.get("title") or "")
         articles.append(
             Article(
                 id=Article.make_id(title, body),

@@ -3,8 +3,8 @@
 Claims are the sentences of each article. Two claims of different outlets are aligned when
 they share weighted content words, canonical entity names and numbers (TF-IDF cosine over the
 story's sentences) or carry the same direct quote. Contradictions are looked for only between
-strongly aligned claims, and only on values that can be read off the text (numbers with their
-unit, clock times, weekdays and dates, antonym verbs, the speaker of a shared quote): a false
+strongly aligned claims, and only on values that can be read off the text (see
+:mod:`storyline.story.contradict`; here also the speaker of a shared quote): a false
 contradiction misleads a reader more than a missed one.
 """
 
@@ -34,6 +34,7 @@ from ..records import (
     Mention,
     OutletTone,
 )
+from .contradict import Quantity, contradiction, quantities
 from .entities import canonical_key
 from .lexical import NEWS_STOP_WORDS, NUMBER_WORDS, QUOTED, WORD, lexicon, stem
 from .timeline import build_timeline
@@ -44,6 +45,8 @@ ALIGN = 0.35
 UNIQUE_BELOW = 0.15
 # Contradictions are only read between claims this close: the rest may be about other things.
 CONTRA_MIN = 0.45
+# Counts of the same thing in claims naming the same people are compared from this cosine on.
+NUMBER_MIN = 0.2
 MIN_CLAIM_WORDS = 6
 # Claims sharing a word no other claim uses are aligned from this cosine on (see _rare_links).
 RARE_MIN = 0.08
@@ -55,7 +58,7 @@ MARKEDLY, SOMEWHAT = 0.10, 0.04
 
 
 _STOP = NEWS_STOP_WORDS | lexicon("mr ms mrs")
-# Unlike the summarizer's tokens, keeps contractions whole ("don’t") for polarity checks.
+# Unlike the summarizer's tokens, keeps contractions whole ("don’t").
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|\d+(?:[.,]\d+)*")
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
 
@@ -73,39 +76,11 @@ _NUMBER = re.compile(
     r"(?P<pct>\s*%|\s+percent\b|\s+per\s+cent\b)?",
     re.IGNORECASE,
 )
-# Counts with these words are not facts about the event ("one of", "two-thirds", "No. 2").
-_TIME = re.compile(
-    r"\b(?P<h>[01]?\d)(?::(?P<m>[0-5]\d))?\s*(?P<ap>[ap])\.?\s?m\b\.?|\b(?P<word>noon|midnight)\b",
-    re.IGNORECASE,
-)
 # Ranks and approximations are not exact counts to compare ("No. 2", "about 300", "one of").
 _APPROX = re.compile(
     r"\b(?:no\.|number|top|one of|about|nearly|around|some|over|more than|at least|up to|"
     r"almost|roughly|approximately|estimated)\s*$"
 )
-_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
-# Verbs whose opposite is a contradiction of fact: each stem with its antonym stems.
-_ANTONYMS: tuple[tuple[frozenset[str], frozenset[str]], ...] = tuple(
-    (lexicon(a), lexicon(b))
-    for a, b in (
-        ("agree agreed agrees agreeing", "refuse refused refuses refusing reject rejected rejects"),
-        ("accept accepted accepts", "reject rejected rejects refuse refused"),
-        ("confirm confirmed confirms", "deny denied denies"),
-        ("admit admitted admits", "deny denied denies"),
-        ("win won wins", "lose lost loses"),
-        ("rise rose risen rises", "fall fell fallen falls drop dropped drops"),
-        ("increase increased increases", "decrease decreased decreases cut cuts"),
-        ("approve approved approves", "reject rejected rejects veto vetoed vetoes"),
-        ("pass passed passes", "fail failed fails"),
-        ("succeed succeeded succeeds", "fail failed fails"),
-        ("alive survived survives", "dead died dies killed"),
-        ("guilty convicted", "innocent acquitted"),
-        ("support supported supports", "oppose opposed opposes"),
-        ("allow allowed allows", "ban banned bans forbid forbade"),
-        ("open opened opens", "closed shut"),
-    )
-)
-_NEGATION = lexicon("not no never n't nor cannot neither without")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +116,7 @@ def compare_story(
     best = _best_matches(sim, outlet_index, len(outlets))
     agreed = _agreed(infos, best, outlets)
     unique = _unique(infos, sim, best, outlet_index, len(outlets))
-    contradictions = _contradictions(infos, best)
+    contradictions = _contradictions(infos, sim, best)
     tones = []
     for outlet in outlets:
         members = [a for a in sources if outlet_label(a) == outlet]
@@ -156,6 +131,17 @@ def compare_story(
 
 
 # -- claims and alignment -----------------------------------------------------------
+
+
+def claim_similarity(
+    articles: Sequence[Article],
+    analyses: Mapping[str, Analysis],
+    alias_map: Mapping[str, str] | None = None,
+) -> tuple[list[Claim], NDArray[np.float64]]:
+    """The story's claims and their pairwise alignment scores, as the comparison uses them."""
+    sources = [a for a in articles if a.duplicate_of is None and a.id in analyses]
+    infos = _claims(sources, analyses, alias_map or {})
+    return [i.claim for i in infos], _similarity(infos)
 
 
 def _terms(text: str) -> list[str]:
@@ -373,19 +359,42 @@ def _distinct(
 
 
 def _contradictions(
-    infos: Sequence[_ClaimInfo], best: Mapping[tuple[int, int], tuple[int, float]]
+    infos: Sequence[_ClaimInfo],
+    sim: NDArray[np.float64],
+    best: Mapping[tuple[int, int], tuple[int, float]],
 ) -> tuple[Contradiction, ...]:
-    """Contradictions between closely aligned claims of different outlets (each pair once)."""
-    seen: set[tuple[int, int]] = set()
+    """Contradictions between aligned claims of different outlets (each pair once).
+
+    Any disagreement is looked for between mutual-close claims (CONTRA_MIN). A count of the same
+    thing (same unit word) naming the same people is specific enough to align two claims by
+    itself, so number disagreements are also looked for from NUMBER_MIN on.
+    """
+    pairs: set[tuple[int, int]] = set()
+    for (i, _o), (j, score) in best.items():
+        if score >= CONTRA_MIN:
+            pairs.add((min(i, j), max(i, j)))
+    rows, cols = np.nonzero(np.triu(sim >= NUMBER_MIN, k=1))
+    counted: dict[int, list[Quantity]] = {}
+
+    def counts(i: int) -> list[Quantity]:
+        if i not in counted:
+            counted[i] = quantities(QUOTED.sub(" ", infos[i].claim.text))
+        return counted[i]
+
+    numeric = {
+        (i, j)
+        for i, j in zip(rows.tolist(), cols.tolist(), strict=True)
+        if infos[i].claim.outlet != infos[j].claim.outlet
+        and _shared_names(infos[i], infos[j])
+        and any(x.comparable(y) for x in counts(i) for y in counts(j))
+    }
     found = []
-    for (i, _o), (j, score) in sorted(best.items()):
-        pair = (min(i, j), max(i, j))
-        if score < CONTRA_MIN or pair in seen:
-            continue
-        seen.add(pair)
-        a, b = infos[pair[0]], infos[pair[1]]
+    for a_i, b_i in sorted(pairs | numeric):
+        a, b = infos[a_i], infos[b_i]
         conflict = contradiction(a.claim.text, b.claim.text)
-        if conflict is None:
+        if conflict is not None and conflict[0] != "number" and (a_i, b_i) not in pairs:
+            conflict = None  # only counts may align two claims this loosely
+        if conflict is None and (a_i, b_i) in pairs:
             conflict = _speaker_conflict(a, b)
         if conflict is not None:
             kind, left, right = conflict
@@ -393,56 +402,8 @@ def _contradictions(
     return tuple(found)
 
 
-def contradiction(left: str, right: str) -> tuple[str, str, str] | None:
-    """The first way two aligned sentences disagree: (kind, left value, right value), or None.
-
-    Checked on the sentences' own words with quotations removed, since two outlets quoting
-    two different people is no contradiction.
-    """
-    a, b = QUOTED.sub(" ", left), QUOTED.sub(" ", right)
-    times_a, times_b = _times(a), _times(b)
-    if times_a and times_b and _apart(times_a, times_b):
-        return "time", ", ".join(sorted(times_a)), ", ".join(sorted(times_b))
-    days_a, days_b = set(_WEEKDAY.findall(a)), set(_WEEKDAY.findall(b))
-    if days_a and days_b and not days_a & days_b:
-        return "date", ", ".join(sorted(days_a)), ", ".join(sorted(days_b))
-    counts_a, counts_b = _counts(a), _counts(b)
-    for unit in sorted(counts_a.keys() & counts_b.keys()):
-        if not counts_a[unit] & counts_b[unit]:
-            return (
-                "number",
-                ", ".join(f"{v} {unit}" for v in sorted(counts_a[unit])),
-                ", ".join(f"{v} {unit}" for v in sorted(counts_b[unit])),
-            )
-    polarity = _polarity(a, b)
-    if polarity is not None:
-        return "polarity", *polarity
-    return None
-
-
-def _times(text: str) -> set[str]:
-    """Clock times as 24-hour HH:MM."""
-    out = set()
-    for m in _TIME.finditer(text):
-        if m.group("word"):
-            out.add("12:00" if m.group("word").lower() == "noon" else "00:00")
-            continue
-        hour = int(m.group("h")) % 12 + (12 if m.group("ap").lower() == "p" else 0)
-        out.add(f"{hour:02d}:{m.group('m') or '00'}")
-    return out
-
-
-def _apart(a: set[str], b: set[str]) -> bool:
-    """Whether every pair of clock times differs by over 15 minutes (12:01 a.m. ~ midnight)."""
-
-    def minutes(t: str) -> int:
-        return int(t[:2]) * 60 + int(t[3:])
-
-    return all(
-        min(abs(minutes(x) - minutes(y)), 1440 - abs(minutes(x) - minutes(y))) > 15
-        for x in a
-        for y in b
-    )
+def _shared_names(a: _ClaimInfo, b: _ClaimInfo) -> bool:
+    return any(x.startswith("@") for x in a.anchors & b.anchors)
 
 
 def _numbers(text: str) -> set[str]:
@@ -483,43 +444,6 @@ def _counts(text: str) -> dict[str, set[str]]:
         money = "$" if raw.startswith("$") else ""
         out[unit].add(f"{money}{value}{' ' + scale if scale else ''}")
     return out
-
-
-def _polarity(a: str, b: str) -> tuple[str, str] | None:
-    """An antonym verb pair split across the two sentences, or one negating a shared verb."""
-    words_a = [w.lower() for w in _TOKEN.findall(a.replace("n’t", " n't").replace("n't", " n't"))]
-    words_b = [w.lower() for w in _TOKEN.findall(b.replace("n’t", " n't").replace("n't", " n't"))]
-    set_a, set_b = set(words_a), set(words_b)
-    for positive, negative in _ANTONYMS:
-        pa, na = set_a & positive, set_a & negative
-        pb, nb = set_b & positive, set_b & negative
-        if (
-            pa
-            and nb
-            and not na
-            and not pb
-            and not _negated(words_a, pa)
-            and not _negated(words_b, nb)
-        ):
-            return sorted(pa)[0], sorted(nb)[0]
-        if (
-            na
-            and pb
-            and not pa
-            and not nb
-            and not _negated(words_a, na)
-            and not _negated(words_b, pb)
-        ):
-            return sorted(na)[0], sorted(pb)[0]
-    return None
-
-
-def _negated(words: Sequence[str], targets: set[str]) -> bool:
-    """Whether any target word has a negation among the three words before it."""
-    for k, w in enumerate(words):
-        if w in targets and any(x in _NEGATION or x == "t" for x in words[max(0, k - 3) : k]):
-            return True
-    return False
 
 
 def _speaker_conflict(a: _ClaimInfo, b: _ClaimInfo) -> tuple[str, str, str] | None:
