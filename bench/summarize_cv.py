@@ -15,7 +15,7 @@ import itertools
 from pathlib import Path
 
 from storyline.eval import summarize as harness
-from storyline.eval.baselines import lead
+from storyline.eval.baselines import BASELINES
 from storyline.eval.common import rouge, truncate_words
 from storyline.settings import Settings
 from storyline.story import summarize as summarizer
@@ -31,7 +31,7 @@ GRID = {"W_CONCEPT": (0.6, 1.5, 2.5), "W_POSITION": (1.5, 2.0, 3.0)}
 
 
 def main() -> None:
-    """Print the cross-validated ROUGE-2 recall of the tuned summarizer vs lead."""
+    """Print the cross-validated ROUGE-2 recall of the tuned summarizer vs every baseline."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data", nargs="?", type=Path, default=DEFAULT)
     parser.add_argument("--words", type=int, default=250)
@@ -43,15 +43,21 @@ def main() -> None:
     def score(text: str, cluster: harness.Cluster) -> float:
         return rouge(truncate_words(text, args.words), cluster.references)["rouge2_r"]
 
-    baseline = [
-        score(
-            " ".join(
-                lead([[s.text for s in analyses[a.id].sentences] for a in c.articles], args.words)
-            ),
-            c,
-        )
-        for c in clusters
-    ]
+    baselines = {
+        name: [
+            score(
+                " ".join(
+                    system(
+                        [[s.text for s in analyses[a.id].sentences] for a in c.articles], args.words
+                    )
+                ),
+                c,
+            )
+            for c in clusters
+        ]
+        for name, system in BASELINES.items()
+    }
+    baseline = baselines["lead"]
     shipped = tuple(getattr(summarizer, k) for k in GRID)
     results: dict[tuple[float, ...], list[float]] = {}
     for point in itertools.product(*GRID.values()):
@@ -78,11 +84,14 @@ def main() -> None:
         "even/odd": (list(range(0, n, 2)), list(range(1, n, 2))),
     }
     held_out = []
+    others: dict[str, list[float]] = {name: [] for name in baselines}
     for name, (a, b) in halves.items():
         for train, test in ((a, b), (b, a)):
             pick = max(results, key=lambda p: mean(results[p], train))
             ours, base = mean(results[pick], test), mean(baseline, test)
             held_out.append((ours, base))
+            for other, values in baselines.items():
+                others[other].append(mean(values, test))
             marker = " (shipped)" if pick == shipped else ""
             print(
                 f"{name}: tuned on {train} -> {dict(zip(GRID, pick, strict=True))}{marker}; "
@@ -93,6 +102,13 @@ def main() -> None:
     print(
         f"mean held-out: storyline {ours:.4f}, lead {base:.4f}, "
         f"margin {100 * (ours - base):+.2f} points"
+    )
+    best = max(others, key=lambda k: sum(others[k]))
+    top = sum(others[best]) / len(others[best])
+    print(
+        "mean held-out baselines: "
+        + ", ".join(f"{k} {sum(v) / len(v):.4f}" for k, v in others.items())
+        + f"; margin over the best ({best}) {100 * (ours - top):+.2f} points"
     )
     print(f"shipped constants on all clusters: {mean(results[shipped], list(range(n))):.4f}")
 

@@ -302,3 +302,23 @@ def test_quote_with_pronoun_speaker_needs_the_sentence_before() -> None:
     analyses[story.id] = replace(analyses[story.id], quotes=(quote,))
     texts = [s.text for s in summarize([story], analyses, words=15)]
     assert texts and not texts[0].startswith("“Leave"), texts
+
+
+def test_sentence_is_taken_with_short_context_it_needs() -> None:
+    # Written for this test: the injury count sits in a sentence opening with "She", whose
+    # antecedent is a sentence too short to be picked on its own.
+    story = make_article(
+        "spill",
+        [
+            "The port authority closed the harbour on Friday after a chemical spill.",
+            "Mayor Ruiz spoke next.",
+            "She said chlorine gas from a damaged tanker had injured twelve dock workers.",
+        ],
+        None,
+    )
+    analyses = analyse([story])
+    texts = [s.text for s in summarize([story], analyses, words=40)]
+    assert texts[-1].startswith("She said chlorine"), texts
+    assert texts[-2] == "Mayor Ruiz spoke next."
+    # The short sentence is context only: never a summary sentence of its own.
+    assert "Mayor Ruiz spoke next." not in [s.text for s in summarize([story], analyses, words=5)]

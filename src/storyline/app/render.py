@@ -7,8 +7,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..pipeline import IngestReport
-from ..records import Article, Story
+from ..records import Article, Story, SummarySentence
 from ..store import SearchHit, StoryRow
+from ..story.abstractive import AbstractiveSummary
 from .render_compare import comparison_json, comparison_text
 
 FORMATS = ("text", "markdown", "json")
@@ -46,8 +47,38 @@ def article_ref_json(article: Article) -> dict[str, Any]:
     }
 
 
-def story_json(story: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
-    """A whole story: articles, cited summary, merged quotes, entities."""
+def _summary_json(sentences: Sequence[SummarySentence]) -> list[dict[str, Any]]:
+    """Summary sentences with their citations."""
+    return [
+        {
+            "text": s.text,
+            "citations": [
+                {
+                    "article_id": c.article_id,
+                    "sentence_index": c.sentence_index,
+                    "start": c.start,
+                    "end": c.end,
+                }
+                for c in s.citations
+            ],
+        }
+        for s in sentences
+    ]
+
+
+def abstractive_json(result: AbstractiveSummary) -> dict[str, Any]:
+    """An abstractive summary: kept (supported, cited) sentences and the dropped ones."""
+    return {
+        "summary": _summary_json(result.sentences),
+        "dropped": [{"text": d.text, "reason": d.reason} for d in result.dropped],
+    }
+
+
+def story_json(
+    story: Story, articles: Mapping[str, Article], abstractive: AbstractiveSummary | None = None
+) -> dict[str, Any]:
+    """A whole story: articles, cited summary, merged quotes, entities (+ abstractive summary)."""
+    extra = {} if abstractive is None else {"abstractive": abstractive_json(abstractive)}
     return {
         "id": story.id,
         "title": story.title,
@@ -55,21 +86,8 @@ def story_json(story: Story, articles: Mapping[str, Article]) -> dict[str, Any]:
         "last_published": story.last_published,
         "outlets": list(story.outlets),
         "articles": [article_ref_json(articles[i]) for i in story.article_ids],
-        "summary": [
-            {
-                "text": s.text,
-                "citations": [
-                    {
-                        "article_id": c.article_id,
-                        "sentence_index": c.sentence_index,
-                        "start": c.start,
-                        "end": c.end,
-                    }
-                    for c in s.citations
-                ],
-            }
-            for s in story.summary
-        ],
+        "summary": _summary_json(story.summary),
+        **extra,
         "quotes": [
             {
                 "text": q.text,
@@ -153,8 +171,13 @@ def _count(ids: Any) -> dict[str, int]:
 # -- text and Markdown -------------------------------------------------------------
 
 
-def story_text(story: Story, articles: Mapping[str, Article], markdown: bool = False) -> str:
-    """A story for reading in a terminal or as Markdown."""
+def story_text(
+    story: Story,
+    articles: Mapping[str, Article],
+    markdown: bool = False,
+    abstractive: AbstractiveSummary | None = None,
+) -> str:
+    """A story for reading in a terminal or as Markdown (+ abstractive summary when given)."""
     number = {aid: n for n, aid in enumerate(story.article_ids, 1)}
     h1, h2 = ("# ", "## ") if markdown else ("", "")
     span = " to ".join(dict.fromkeys(d for d in (story.first_published, story.last_published) if d))
@@ -175,6 +198,19 @@ def story_text(story: Story, articles: Mapping[str, Article], markdown: bool = F
     for s in story.summary:
         refs = "".join(f"[{number[c.article_id]}]" for c in s.citations if c.article_id in number)
         lines.append(f"{'- ' if markdown else '  '}{s.text} {refs}")
+    if abstractive is not None:
+        lines += ["", f"{h2}Abstractive summary (each sentence checked against its sources)", ""]
+        for s in abstractive.sentences:
+            refs = "".join(
+                f"[{number[c.article_id]}]" for c in s.citations if c.article_id in number
+            )
+            lines.append(f"{'- ' if markdown else '  '}{s.text} {refs}")
+        if not abstractive.sentences:
+            lines.append(f"{'- ' if markdown else '  '}(no generated sentence was supported)")
+        if abstractive.dropped:
+            lines += ["", f"{h2}Dropped as unsupported ({len(abstractive.dropped)})", ""]
+            for d in abstractive.dropped:
+                lines.append(f"{'- ' if markdown else '  '}{d.text} ({d.reason})")
     lines += ["", f"{h2}Articles", ""]
     for aid in story.article_ids:
         a = articles[aid]

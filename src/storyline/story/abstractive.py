@@ -8,16 +8,18 @@ nothing) is dropped and reported, never shown.
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from ..errors import ServiceError
 from ..records import Analysis, Article, Citation, Sentence, SummarySentence
-from ..settings import Settings
+from ..settings import REDACTED, Settings, redact_url
 from .summarize import _terms, summarize
 
 # Most of a generated sentence's content words, and all its numbers, must be in its sources.
@@ -138,19 +140,31 @@ def _chat(settings: Settings, prompt: str) -> str:
     if settings.abstractive_key:
         headers["Authorization"] = "Bearer " + settings.abstractive_key
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    where = redact_url(url)  # errors name the endpoint, never its password or key
     try:
         with urllib.request.urlopen(request, timeout=settings.abstractive_timeout) as response:
             payload = json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
-        raise ServiceError(url, f"HTTP {exc.code}") from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise ServiceError(url, f"unreachable: {exc}") from exc
+        raise ServiceError(where, f"HTTP {exc.code}") from exc
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
+        reason = str(exc)
+        for secret in (settings.abstractive_key, _password(url)):
+            if secret:
+                reason = reason.replace(secret, REDACTED)
+        raise ServiceError(where, f"unreachable: {reason}") from exc
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ServiceError(url, "answer is not JSON") from exc
+        raise ServiceError(where, "answer is not JSON") from exc
     try:
         content = payload["choices"][0]["message"]["content"]
     except (KeyError, IndexError, TypeError) as exc:
-        raise ServiceError(url, "answer has no choices[0].message.content") from exc
+        raise ServiceError(where, "answer has no choices[0].message.content") from exc
     if not isinstance(content, str):
-        raise ServiceError(url, "message content is not text")
+        raise ServiceError(where, "message content is not text")
     return content
+
+
+def _password(url: str) -> str | None:
+    try:
+        return urlsplit(url).password
+    except ValueError:
+        return None

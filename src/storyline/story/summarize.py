@@ -42,6 +42,7 @@ ANCHOR_GATE = 0.3  # below this word cosine shared names count proportionally le
 PREDICATE_SCALE = 0.4
 PREDICATE_MIN_SHARED = 2
 CITATION_CANDIDATES = 8  # per other article, the most similar sentences checked for support
+MAX_CONTEXT = 2  # context sentences a selected sentence may bring along
 
 
 _TOKEN = re.compile(r"[A-Za-z]+|\d+(?:[.,]\d+)*")
@@ -102,6 +103,7 @@ class _Unit:
     words: int
     candidate: bool
     requires: frozenset[int]  # unit ids that must be selected before this one
+    context: bool = False  # may be shown as another sentence's context (too short to stand alone)
 
 
 def summarize(
@@ -200,14 +202,16 @@ def _units(articles: Sequence[Article], analyses: Mapping[str, Analysis]) -> lis
                 target = locate.get(speaker_needed, previous) if speaker_needed >= 0 else previous
                 blocked |= target is None
                 requires |= {target} if target is not None else set()
-            candidate = (
-                MIN_WORDS <= n <= MAX_WORDS
-                and not blocked
+            readable = (
+                not blocked
                 and article.duplicate_of is None
                 and _opinion_share(sentence.text) < OPINION_MAX
                 and _well_formed(sentence.text)
             )
-            units.append(_Unit(a, sentence, n, candidate, frozenset(requires)))
+            candidate = readable and MIN_WORDS <= n <= MAX_WORDS
+            units.append(
+                _Unit(a, sentence, n, candidate, frozenset(requires), readable and n <= MAX_WORDS)
+            )
     return units
 
 
@@ -451,20 +455,26 @@ def _select(
     concepts: Sequence[frozenset[str]],
     weights: Mapping[str, float],
 ) -> list[int]:
-    """Greedy selection under a word budget: salience plus new concepts, minus redundancy."""
+    """Greedy selection under a word budget: salience plus new concepts, minus redundancy.
+
+    A sentence that needs context (the sentence naming a quote's speaker, the antecedent of
+    its pronoun) is weighed together with the context it still lacks, and both are taken at
+    once, so a sentence is never lost because its context could not stand alone.
+    """
     n = len(units)
     chosen: list[int] = []
     used = 0
     pool = [i for i, u in enumerate(units) if u.candidate]
+    usable = [i for i, u in enumerate(units) if u.candidate or u.context]
     # Weighted concepts not yet covered, per unit, kept up to date through an inverted index.
     holders: dict[str, list[int]] = {}
     gain = np.zeros(n)
-    for i in pool:
+    for i in usable:
         for g in concepts[i]:
             if g in weights:
                 holders.setdefault(g, []).append(i)
                 gain[i] += weights[g]
-    scale = float(gain.max()) if n else 0.0
+    scale = float(gain[pool].max()) if pool else 0.0
     scale = scale or 1.0
     words = np.array([max(u.words, 10) for u in units], dtype=np.float64)
     length = np.array([u.words for u in units])
@@ -472,7 +482,21 @@ def _select(
     density = 20.0 / words
     open_ = np.zeros(n, dtype=bool)
     open_[pool] = True
-    waiting = {i: units[i].requires for i in pool if units[i].requires}
+    bundles = {i: b for i in pool if units[i].requires and (b := _bundle(units, i)) is not None}
+    # A bound on each bundle's score (gains only shrink, the context only gets shorter), best
+    # first: bundles that cannot beat the best single sentence are not scored at all.
+    bound = {
+        i: MMR_LAMBDA * float(salience[i])
+        + W_CONCEPT
+        * (float(gain[i]) + sum(float(gain[j]) for j in b))
+        / scale
+        * 20.0
+        / (float(words[i]) + min(float(words[j]) for j in b))
+        for i, b in bundles.items()
+    }
+    by_bound = sorted(bundles, key=lambda i: -bound[i])
+    # Needing more context than a bundle may carry: only once that context is shown anyway.
+    waiting = {i: units[i].requires for i in pool if units[i].requires and i not in bundles}
     taken: set[int] = set()
     nearest = np.zeros(n)  # highest similarity to any chosen sentence
     while True:
@@ -480,25 +504,73 @@ def _select(
         for i, needs in waiting.items():
             if ready[i] and not needs <= taken:
                 ready[i] = False
-        if not ready.any():
-            break
         score = (
             MMR_LAMBDA * salience - (1 - MMR_LAMBDA) * nearest + W_CONCEPT * gain / scale * density
         )
+        extra: dict[int, list[int]] = {}
+        lacking: dict[int, list[int]] = {}
+        for i, bundle in bundles.items():
+            if ready[i]:
+                missing = [j for j in bundle if j not in taken]
+                if missing:  # otherwise its context is shown: scored as a sentence of its own
+                    lacking[i] = missing
+                    ready[i] = False
+        single = np.where(ready, score, -np.inf)
+        top = float(single.max()) if ready.any() else -np.inf
+        for i in by_bound:
+            if bound[i] <= top:
+                break
+            missing = lacking.get(i, [])
+            if not missing:
+                continue
+            # Scalar arithmetic: bundles are one to three sentences, numpy indexing costs more.
+            members = [i, *missing]
+            size = sum(int(length[j]) for j in members)
+            if size > budget - used or max(float(nearest[j]) for j in missing) >= DUPLICATE_SIM:
+                continue
+            # The context's words dilute the sentence's salience; its concepts count too.
+            together = sum(float(words[j]) for j in members)
+            value = (
+                MMR_LAMBDA * float(salience[i]) * float(words[i]) / together
+                - (1 - MMR_LAMBDA) * max(float(nearest[j]) for j in members)
+                + W_CONCEPT * sum(float(gain[j]) for j in members) / scale * 20.0 / together
+            )
+            if value > top:
+                top, extra = value, {i: missing}
+                score[i] = value
+                ready[i] = True
+        if not ready.any():
+            break
         best = int(np.argmax(np.where(ready, score, -np.inf)))
-        chosen.append(best)
-        taken.add(best)
-        open_[best] = False
-        nearest = np.maximum(nearest, sim[best])
-        for g in concepts[best]:
-            for j in holders.pop(g, ()):
-                gain[j] -= weights[g]
-        used += units[best].words
+        for pick in [*extra.get(best, ()), best]:
+            chosen.append(pick)
+            taken.add(pick)
+            open_[pick] = False
+            nearest = np.maximum(nearest, sim[pick])
+            for g in concepts[pick]:
+                for j in holders.pop(g, ()):
+                    gain[j] -= weights[g]
+            used += units[pick].words
     if not chosen and pool:
         # The budget is smaller than every sentence: one sentence is still better than none.
         free = [i for i in pool if not units[i].requires] or pool
         chosen.append(max(free, key=lambda i: (salience[i], -i)))
     return chosen
+
+
+def _bundle(units: Sequence[_Unit], i: int) -> tuple[int, ...] | None:
+    """The context a sentence needs, nearest first; None when that is too much or unusable."""
+    needed: list[int] = []
+    frontier = sorted(units[i].requires, reverse=True)
+    while frontier:
+        j = frontier.pop(0)
+        if j in needed or j == i:
+            continue
+        if not (units[j].candidate or units[j].context) or len(needed) >= MAX_CONTEXT:
+            return None
+        needed.append(j)
+        frontier.extend(sorted(units[j].requires, reverse=True))
+    return tuple(needed)
 
 
 def _reading_order(articles: Sequence[Article]) -> list[tuple[int, datetime, int]]:
