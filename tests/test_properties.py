@@ -1,4 +1,4 @@
-"""Property-based tests (hypothesis, derandomized): the cleaner, quote extractor and JSONL reader.
+"""Property-based tests (hypothesis, derandomized): cleaner, quote extractor, JSONL and feeds.
 
 Each property runs a fixed, seeded set of generated examples, so a run is reproducible; bugs the
 properties found are kept as explicit ``@example`` regressions.
@@ -7,7 +7,10 @@ properties found are kept as explicit ``@example`` regressions.
 from __future__ import annotations
 
 import json
+import random
 import string
+import tempfile
+from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -17,6 +20,7 @@ from storyline.clean import clean_paragraphs, clean_text
 from storyline.clean.rules import normalize
 from storyline.errors import InputError
 from storyline.ingest import read_jsonl
+from storyline.ingest.feeds import read_feed
 from storyline.records import RawDocument
 
 EXAMPLES = 150
@@ -204,3 +208,126 @@ def test_jsonl_lines_split_only_at_newlines() -> None:
     (item,) = read_jsonl("feed.jsonl", data + b"\n")
     assert isinstance(item, RawDocument) and item.source == "feed.jsonl:1"
     assert item.content.decode("utf-8") == "one\u2028two\x85three"
+
+
+# --- the feeds reader ------------------------------------------------------------------------
+
+SECRET = "STORYLINE-PROPERTY-SECRET-d41c"
+_SECRET_FILE = Path(tempfile.mkdtemp(prefix="storyline-props-")) / "secret.txt"
+_SECRET_FILE.write_text(SECRET + "\n", encoding="utf-8")
+_TARGETS = [
+    "file:///etc/passwd",
+    f"file://{_SECRET_FILE}",
+    str(_SECRET_FILE),
+    "http://127.0.0.1:9/x",
+]
+
+declaration = st.sampled_from(
+    [
+        "",
+        '<!DOCTYPE rss [<!ENTITY x "inner">]>',
+        '<!DOCTYPE rss [<!ENTITY x SYSTEM "{t}">]>',
+        '<!DOCTYPE rss [<!ENTITY % p SYSTEM "{t}"> %p;]>',
+        '<!DOCTYPE rss SYSTEM "{t}">',
+        '<!DOCTYPE rss PUBLIC "-//x//y" "{t}">',
+        '<!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+        "<!DOCTYPE rss [<!ELEMENT rss ANY>]>",
+        "<!-- <!ENTITY x 'y'> -->",
+    ]
+)
+xml_text = st.one_of(
+    st.text(alphabet=st.sampled_from(MARKS + string.ascii_letters + "<>&;#/="), max_size=80),
+    st.sampled_from(["&x;", "&b;", "&#0;", "&#xD800;", "&amp;", "&lt;p&gt;a&lt;/p&gt;", "]]>"]),
+    st.builds(lambda s: f"<![CDATA[{s}]]>", st.text(max_size=60)),
+)
+
+
+@st.composite
+def feed_document(draw: st.DrawFn) -> bytes:
+    """An RSS/Atom/RDF document with random declarations, entity references and text."""
+    target = draw(st.sampled_from(_TARGETS))
+    prolog = draw(declaration).replace("{t}", target)
+    pieces = draw(st.lists(xml_text, max_size=6))
+    body = "".join(
+        f"<item><title>{p}</title><description>{p} &x;</description><link>{target}</link></item>"
+        for p in pieces
+    )
+    root = draw(st.sampled_from(["rss", "feed", "rdf:RDF"]))
+    doc = f'<?xml version="1.0"?>{prolog}<{root}><channel><title>T</title>{body}</channel></{root}>'
+    encoding = draw(st.sampled_from(["utf-8", "utf-16", "latin-1"]))
+    return doc.encode(encoding, "replace")
+
+
+def _check_feed(data: bytes) -> None:
+    for item in read_feed("feed.rss", data):
+        assert isinstance(item, (RawDocument, InputError)), item
+        if isinstance(item, InputError):
+            assert item.source == "feed.rss" or item.source.startswith("feed.rss#"), item
+            assert item.reason.strip()
+            assert SECRET not in item.reason and "root:x:0:0" not in item.reason
+        else:
+            assert item.source.startswith("feed.rss#")
+            seen = item.content.decode("utf-8") + repr(item.metadata)
+            assert SECRET not in seen and "root:x:0:0" not in seen, item
+
+
+@PROPERTY
+@given(feed_document())
+def test_feed_reader_on_random_xml_never_expands_external_entities(data: bytes) -> None:
+    _check_feed(data)
+
+
+@PROPERTY
+@given(st.binary(max_size=600))
+@example(b'<rss><item a="1" ' + b'b="2" ' * 2000 + b"/></rss>")  # a quadratic SAX lookup
+def test_feed_reader_on_arbitrary_bytes(data: bytes) -> None:
+    _check_feed(b"<rss>" + data)
+
+
+# --- JSONL: good lines survive whatever is around them -------------------------------------
+
+
+@PROPERTY
+@given(st.lists(st.one_of(st.binary(max_size=80), json_value.map(json.dumps)), max_size=8), word)
+def test_jsonl_good_lines_survive_bad_neighbours(noise: list[bytes | str], text: str) -> None:
+    good = json.dumps({"title": "T", "text": f"{text} is the body."}).encode()
+    lines = [
+        n.encode() if isinstance(n, str) else n.replace(b"\n", b" ").replace(b"\r", b" ")
+        for n in noise
+    ]
+    where = len(lines) // 2
+    lines.insert(where, good)
+    number = where + 1
+    items = list(read_jsonl("feed.jsonl", b"\n".join(lines)))
+    docs = [i for i in items if isinstance(i, RawDocument) and i.source == f"feed.jsonl:{number}"]
+    if not any(isinstance(i, InputError) and i.source == "feed.jsonl" for i in items):
+        assert len(docs) == 1 and docs[0].content == f"{text} is the body.".encode()
+
+
+# --- the cleaner keeps quotes among boilerplate --------------------------------------------
+
+BOILERPLATE = [
+    "Advertisement",
+    "Read more: Ten things to know",
+    "Share this article",
+    "Sign up for our newsletter",
+    "Photo: Getty Images",
+    "© 2019 Reuters. All rights reserved.",
+]
+
+
+@PROPERTY
+@given(article(), st.lists(st.sampled_from(BOILERPLATE), max_size=6), st.randoms())
+def test_cleaning_never_removes_a_quote_sentence_among_boilerplate(
+    drawn: tuple[list[str], list[str]], noise: list[str], rnd: random.Random
+) -> None:
+    body, quotes = drawn
+    lines = list(body)
+    for line in noise:
+        lines.insert(rnd.randrange(len(lines) + 1), line)
+    for favor in ("recall", "balanced", "precision"):
+        kept = "\n".join(clean_paragraphs(lines, favor=favor)[0])
+        for paragraph in quotes:
+            assert paragraph in kept, (favor, paragraph)
+    raw = "Dockworkers strike at three ports\n\n" + "\n\n".join(lines)
+    assert all(q in clean_text(raw).paragraphs for q in quotes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ _OPENING_TAG = re.compile(rb"<(html|body)[\s>]", re.IGNORECASE)
 
 
 FAVOR_CHOICES = ("balanced", "precision", "recall")
+PLAUSIBLE_YEARS = (1500, 2500)  # publication dates outside are placeholders or garbage
 
 
 def extract(doc: RawDocument, *, settings: Settings | None = None) -> Article:
@@ -29,13 +31,25 @@ def extract(doc: RawDocument, *, settings: Settings | None = None) -> Article:
         choices = ", ".join(FAVOR_CHOICES)
         raise ConfigError("extract_favor", f"expected one of {choices}, got {favor!r}")
     normalize_date(doc.metadata.get("published"), doc.source)  # refuse a bad date up front
+    limits = settings if settings is not None else Settings()
     if doc.content_type == "html":
-        return _from_html(doc, favor)
-    return _from_text(doc)
+        return _from_html(doc, favor, limits)
+    return _from_text(doc, limits)
 
 
-def _from_text(doc: RawDocument) -> Article:
+def _check_length(source: str, text: str, settings: Settings) -> None:
+    """Refuse a text longer than ``max_article_chars`` (NLP time grows with it)."""
+    if len(text) > settings.max_article_chars:
+        raise InputError(
+            source,
+            f"text too long for an article: {len(text)} characters "
+            f"(limit max_article_chars={settings.max_article_chars})",
+        )
+
+
+def _from_text(doc: RawDocument, settings: Settings) -> Article:
     text = decode_text(doc.source, doc.content)
+    _check_length(doc.source, text, settings)
     given_title = doc.metadata.get("title")
     if given_title:
         # The caller named the title (JSONL, sidecar): the text is body, minus a repeated title.
@@ -58,7 +72,7 @@ def _from_text(doc: RawDocument) -> Article:
     )
 
 
-def _from_html(doc: RawDocument, favor: str) -> Article:
+def _from_html(doc: RawDocument, favor: str, settings: Settings) -> Article:
     import trafilatura
     from trafilatura.utils import load_html
 
@@ -71,6 +85,14 @@ def _from_html(doc: RawDocument, favor: str) -> Article:
         tree = load_html(data)
         if tree is None:
             raise InputError(doc.source, "cannot parse HTML: no document tree")
+        # extraction time grows with the element count; a news page has a few thousand
+        elements = sum(1 for _ in itertools.islice(tree.iter(), settings.max_page_elements + 1))
+        if elements > settings.max_page_elements:
+            raise InputError(
+                doc.source,
+                f"page has over {settings.max_page_elements} HTML elements "
+                "(limit max_page_elements)",
+            )
         page = read_metadata(tree, url)
         # trafilatura's own metadata (htmldate above all) is slow: ask for it only when the
         # page's explicit metadata lacks a title or a date, and without htmldate's free-text
@@ -93,6 +115,7 @@ def _from_html(doc: RawDocument, favor: str) -> Article:
         raise InputError(doc.source, f"cannot parse HTML: {exc}") from exc
     if result is None or isinstance(result, dict) or not (result.text or "").strip():
         raise InputError(doc.source, "no article text found in the HTML page")
+    _check_length(doc.source, result.text or "", settings)
     title = page.title or (fallback.title if fallback else None)
     dek = page.dek or (fallback.description if fallback else None)
     lines = [p for p in (result.text or "").split("\n") if p.strip()]
@@ -156,7 +179,7 @@ def _article(
     title = (title or "").strip() or _fallback_title(paragraphs[0])
     return Article(
         id=meta.get("id") or Article.make_id(title, text),
-        source=doc.source,
+        source=printable_source(doc.source),
         title=title,
         text=text,
         paragraphs=paragraphs,
@@ -166,12 +189,20 @@ def _article(
         dek=dek if dek and dek.strip() != title else None,
         byline=byline,
         # An archive's fetch date (WARC-Date) stands in only when the page gives no date.
-        published=normalize_date(
-            meta.get("published") or published or meta.get("fetched"), doc.source
-        ),
+        # the caller's date must be good; a page's or archive's own date is dropped if not
+        published=normalize_date(meta.get("published"), doc.source)
+        or _lenient_date(published, doc.source)
+        or _lenient_date(meta.get("fetched"), doc.source),
         language=language,
         removed=removed,
     )
+
+
+def _lenient_date(value: str | None, source: str) -> str | None:
+    try:
+        return normalize_date(value, source)
+    except InputError:
+        return None
 
 
 def _fallback_title(first_paragraph: str) -> str:
@@ -187,9 +218,26 @@ def normalize_date(value: str | None, source: str) -> str | None:
     raw = value.strip()
     try:
         if len(raw) == 10:
-            return dt.date.fromisoformat(raw).isoformat()
-        return dt.datetime.fromisoformat(raw.replace("Z", "+00:00")).isoformat()
-    except ValueError:
+            day: dt.date = dt.date.fromisoformat(raw)
+            iso = day.isoformat()
+        else:
+            parsed = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            day, iso = parsed.date(), parsed.isoformat()
+    except (ValueError, OverflowError):
         raise InputError(
             source, f"published: cannot read {raw!r} as a date (expected YYYY-MM-DD or ISO 8601)"
         ) from None
+    if not PLAUSIBLE_YEARS[0] <= day.year <= PLAUSIBLE_YEARS[1]:
+        # year 1 or 9999 is a placeholder, and date arithmetic on it (timelines) overflows
+        low, high = PLAUSIBLE_YEARS
+        raise InputError(source, f"published: {raw!r} is not a plausible date (years {low}-{high})")
+    return iso
+
+
+def printable_source(source: str) -> str:
+    """A source name that is valid text: bytes of a non-UTF-8 file name become \\xNN escapes."""
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError:
+        return source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return source

@@ -31,6 +31,10 @@ MIN_SUMMARY_WORDS = 150  # a summary this long is the article itself (many feeds
 _ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]")
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z]")
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+# Python's SAX looks each attribute up by a linear scan: an element with 50,000
+# attributes costs minutes. Only long tags are counted (a few regex steps per byte).
+_LONG_TAG = re.compile(rb"<[A-Za-z][^<>]{4096,}>")
+MAX_ATTRIBUTES = 1000
 # bozo exceptions that only say the (HTTP) media type was off
 _BENIGN = ("NonXMLContentType",)
 _BLOCK_TAGS = frozenset(
@@ -80,6 +84,10 @@ def read_feed(
     if _ENTITY_DECL.search(prolog):
         yield InputError(name, "feed declares XML entities (refused: no entity expansion)")
         return
+    for tag in _LONG_TAG.finditer(data):
+        if tag.group().count(b"=") > MAX_ATTRIBUTES:
+            yield InputError(name, f"an element has over {MAX_ATTRIBUTES} attributes (refused)")
+            return
     # A file object, never a str: feedparser would fetch a str that looks like a URL.
     parsed: Any = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False)
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
@@ -106,8 +114,11 @@ def _entry(
             metadata[key] = value
     published = entry.get("published_parsed") or entry.get("updated_parsed")
     if isinstance(published, time.struct_time):
-        stamp = calendar.timegm(published)
-        metadata["published"] = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(stamp))
+        try:
+            stamp = calendar.timegm(published)
+            metadata["published"] = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(stamp))
+        except (ValueError, OverflowError):  # feedparser keeps years like -1 or 99999
+            return InputError(source, f"published: the entry's date is out of range ({published})")
     content = max(
         (c for c in entry.get("content") or [] if _clean(c.get("value"))),
         key=lambda c: len(c.get("value") or ""),

@@ -35,6 +35,7 @@ TEXT_SUFFIXES = (".txt", ".text", ".md", "")
 MANIFEST = "manifest.jsonl"
 STDIN = "-"
 _LINE_END_RE = re.compile(r"\r\n|\r|\n")
+_LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
 
 
 def expand_inputs(paths: list[str]) -> Iterator[str | InputError]:
@@ -44,16 +45,20 @@ def expand_inputs(paths: list[str]) -> Iterator[str | InputError]:
             yield STDIN
             continue
         path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and _wanted(p))
+        if os.path.isdir(raw):
+            found = sorted(p for p in path.rglob("*") if _is_file(p) and _wanted(p))
+            if not found:
+                yield InputError(raw, "no input files in this directory (hidden files skipped)")
             yield from (str(p) for p in found)
-        elif path.is_file():
+        elif _is_file(path):
             yield str(path)
         elif glob.has_magic(raw):
             matches = sorted(m for m in glob.glob(raw, recursive=True) if os.path.isfile(m))
             if not matches:
                 yield InputError(raw, "no file matches this pattern")
             yield from (m for m in matches if _wanted(Path(m)))
+        elif os.path.lexists(raw):
+            yield InputError(raw, "not a regular file (a FIFO, device, socket or broken link)")
         else:
             yield InputError(raw, "no such file or directory")
 
@@ -65,7 +70,15 @@ def _wanted(path: Path) -> bool:
         return False
     if name == MANIFEST:
         return False
-    return not (name.endswith(".json") and path.with_suffix("").is_file())
+    return not (name.endswith(".json") and _is_file(path.with_suffix("")))
+
+
+def _is_file(path: Path) -> bool:
+    """Path.is_file, but False (not OSError) for a name the file system refuses (too long)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def read_input(
@@ -130,17 +143,24 @@ def _read_bytes(name: str, stdin: BinaryIO | None, max_bytes: int) -> bytes:
 
 
 def _gunzip(name: str, data: bytes, max_bytes: int) -> bytes:
-    """Decompress gzip with an output cap (a small bomb must not fill memory)."""
-    decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = decomp.decompress(data, max_bytes + 1)
-    except zlib.error as exc:
-        raise InputError(name, f"corrupt gzip data: {exc}") from exc
-    if len(out) > max_bytes or decomp.unconsumed_tail:
-        raise InputError(name, f"decompresses to more than {max_bytes} bytes")
-    if not decomp.eof:
-        raise InputError(name, "truncated gzip data (the compressed stream ends early)")
-    return out
+    """Decompress gzip, every member (``cat a.gz b.gz``), with an output cap (no bombs)."""
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        decomp = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out = decomp.decompress(data, max_bytes - size + 1)
+        except zlib.error as exc:
+            raise InputError(name, f"corrupt gzip data: {exc}") from exc
+        size += len(out)
+        if size > max_bytes or decomp.unconsumed_tail:
+            raise InputError(name, f"decompresses to more than {max_bytes} bytes")
+        if not decomp.eof:
+            raise InputError(name, "truncated gzip data (the compressed stream ends early)")
+        parts.append(out)
+        data = decomp.unused_data
+        if data[:2] != b"\x1f\x8b":  # the end (trailing bytes are ignored, as gunzip does)
+            return b"".join(parts)
 
 
 def _with_options(
@@ -194,7 +214,7 @@ def sidecar_metadata(path: Path) -> dict[str, str]:
     """Metadata for a file from its folder's manifest.jsonl, then its NAME.ext.json sidecar."""
     metadata: dict[str, str] = {}
     manifest = path.parent / MANIFEST
-    if manifest.is_file():
+    if _is_file(manifest):
         # as in read_jsonl: U+2028 inside a JSON string is not a line end
         lines = _LINE_END_RE.split(manifest.read_text(encoding="utf-8"))
         for number, line in enumerate(lines, 1):
@@ -207,7 +227,7 @@ def sidecar_metadata(path: Path) -> dict[str, str]:
             if isinstance(entry, dict) and entry.get("file") == path.name:
                 metadata.update(_metadata(entry, f"{manifest}:{number}"))
     sidecar = path.with_name(path.name + ".json")
-    if sidecar.is_file():
+    if _is_file(sidecar):
         try:
             entry = json.loads(sidecar.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
@@ -246,20 +266,29 @@ def read_jsonl(
     name: str, data: bytes, options: Mapping[str, str] | None = None
 ) -> Iterator[RawDocument | InputError]:
     """Each JSONL line: {id?, url?, outlet?, title?, published?, text | html}."""
-    try:
-        # Lines end at CR, LF or CRLF only: str.splitlines would also cut at U+2028, U+0085
-        # and other separators that a JSON string may hold raw, splitting one record in two.
-        lines = _LINE_END_RE.split(data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        yield InputError(name, f"not UTF-8 JSONL: {exc.reason} at byte {exc.start}")
+    # Lines end at CR, LF or CRLF only: str.splitlines would also cut at U+2028, U+0085
+    # and other separators that a JSON string may hold raw, splitting one record in two.
+    # Each line is decoded on its own: one line of bad bytes does not cost the others.
+    lines: list[str | UnicodeDecodeError] = []
+    for raw in _LINE_END_BYTES.split(data.removeprefix(b"\xef\xbb\xbf")):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            lines.append(exc)
+    bad = [line for line in lines if isinstance(line, UnicodeDecodeError)]
+    if bad and len(bad) * 2 > sum(1 for line in lines if not isinstance(line, str) or line.strip()):
+        yield InputError(name, f"not UTF-8 JSONL: {bad[0].reason} in {len(bad)} line(s)")
         return
-    if not any(line.strip() for line in lines):
+    if not any(isinstance(line, str) and line.strip() for line in lines):
         yield InputError(name, "empty JSONL file (no records)")
         return
     for number, line in enumerate(lines, 1):
+        source = f"{name}:{number}"
+        if isinstance(line, UnicodeDecodeError):
+            yield InputError(source, f"not UTF-8: {line.reason} at byte {line.start} of the line")
+            continue
         if not line.strip():
             continue
-        source = f"{name}:{number}"
         try:
             entry = json.loads(line)
         except json.JSONDecodeError as exc:

@@ -7,11 +7,13 @@ short, binary bytes labelled HTML) is reported as an InputError naming the
 record; damage to the archive framing (truncated gzip, a wrong Content-Length
 that leaves the reader off a record boundary) ends the archive with an error
 naming the byte offset, after every earlier record has been yielded. Memory
-stays bounded by one record (capped at ``max_bytes``), whatever the archive size.
+stays bounded by one record (capped at ``max_bytes``), whatever the archive size,
+and a gzip bomb (an archive inflating over 100x) is stopped the same way.
 """
 
 from __future__ import annotations
 
+import logging
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -24,6 +26,20 @@ from ..records import RawDocument
 WARC_SUFFIXES = (".warc", ".warc.gz")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 _READ = 1 << 16
+# A gzip bomb (zeros inflate ~1000x) is stopped once the archive has inflated past
+# INFLATE_FREE bytes and past INFLATE_RATIO times what was read; HTML inflates ~5-10x.
+INFLATE_RATIO = 100
+INFLATE_FREE = 64 << 20
+
+
+class _NoRawUris(logging.Filter):
+    """Drop warcio's warning that echoes a record's raw Target-URI bytes (terminal escapes)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Replacing spaces in invalid WARC-Target-URI")
+
+
+logging.getLogger("warcio.recordloader").addFilter(_NoRawUris())
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +77,13 @@ def read_warc_stream(
     skipped: Counter[str] | None = None,
 ) -> Iterator[RawDocument | InputError]:
     """Stream the HTML responses of an open WARC stream (see :func:`read_warc`)."""
-    from warcio.archiveiterator import ArchiveIterator
-
     counts: Counter[str] = skipped if skipped is not None else Counter()
-    records = ArchiveIterator(stream, no_record_parse=True, arc2warc=True)
+    records = _archive(stream)
     number = 0
     try:
         for record in records:
+            if record.rec_type is None:  # what warcio makes of trailing blank lines
+                continue
             number += 1
             item = _document(name, number, record, max_bytes, counts)
             if item is not None:
@@ -75,19 +91,61 @@ def read_warc_stream(
     except Exception as exc:  # warcio raises assorted errors on damaged framing
         where = f"after record {number}" if number else "at its start"
         yield InputError(name, f"damaged WARC {where} (byte {records.offset}): {_reason(exc)}")
+        return
+    if number == 0:
+        yield InputError(name, "no WARC records (empty, or cut before its first record)")
+
+
+class _Inflation(Exception):
+    """The archive inflates like a decompression bomb."""
+
+
+class _Guarded:
+    """The compressed stream under warcio, refusing to feed a reader that inflates too much."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.taken = 0
+        self.reader: Any = None
+
+    def read(self, size: int = -1) -> bytes:
+        inflated = self.reader.num_read if self.reader is not None else 0
+        if inflated > INFLATE_FREE and inflated > INFLATE_RATIO * self.taken:
+            raise _Inflation(
+                f"{inflated} bytes inflated from {self.taken}: over {INFLATE_RATIO}x "
+                "(a decompression bomb?); the rest of the archive is not read"
+            )
+        data = self.raw.read(size)
+        self.taken += len(data)
+        return data
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+
+def _archive(stream: BinaryIO) -> Any:
+    """A warcio ArchiveIterator that is quiet and stops gzip bombs."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    guarded = _Guarded(stream)
+    records = ArchiveIterator(guarded, no_record_parse=True, arc2warc=True)
+    guarded.reader = records.reader
+    # warcio writes a warning with raw record bytes to stderr on a bad Content-Length;
+    # the damage is reported as an InputError instead
+    records.INC_RECORD = ""
+    return records
 
 
 def read_warc_record(
     page: WarcPage, source: str, max_bytes: int = 50_000_000
 ) -> RawDocument | InputError:
     """Read the one response record at ``page.offset`` (an index entry from :func:`html_index`)."""
-    from warcio.archiveiterator import ArchiveIterator
 
     counts: Counter[str] = Counter()
     try:
         with open(page.path, "rb") as fh:
             fh.seek(page.offset)
-            for record in ArchiveIterator(fh, no_record_parse=True, arc2warc=True):
+            for record in _archive(fh):
                 item = _document(source, 1, record, max_bytes, counts)
                 if item is None:
                     return InputError(source, f"{page.path}: record skipped ({next(iter(counts))})")
@@ -99,12 +157,11 @@ def read_warc_record(
 
 def html_index(path: str) -> dict[str, WarcPage]:
     """Target URI -> location of every HTML response in an archive (headers only are read)."""
-    from warcio.archiveiterator import ArchiveIterator
 
     found: dict[str, WarcPage] = {}
     try:
         with open(path, "rb") as fh:
-            records = ArchiveIterator(fh, no_record_parse=True, arc2warc=True)
+            records = _archive(fh)
             for record in records:
                 uri = record.rec_headers.get_header("WARC-Target-URI")
                 if record.rec_type == "response" and uri and uri not in found:
@@ -182,6 +239,8 @@ def _looks_html(payload: bytes) -> bool:
 
 
 def _reason(exc: BaseException) -> str:
+    if isinstance(exc, _Inflation):
+        return str(exc)
     if isinstance(exc, zlib.error | EOFError):
         return f"truncated or corrupt gzip data ({exc or type(exc).__name__})"
     text = " ".join(str(exc).split())
