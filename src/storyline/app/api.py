@@ -19,7 +19,8 @@ import hmac
 import io
 import json
 import threading
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -41,11 +42,13 @@ from ..errors import (
     StorylineError,
 )
 from ..settings import Settings
-from ..store import SQLiteStore, StoryFilter
-from . import render
+from ..store import SQLiteStore, StoryFilter, open_store
+from ..store.postgres import is_postgres_url
+from . import render, schemas
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_PAGE = 500
+MAX_OFFSET = 10**12  # far beyond any store, and within SQLite's 64-bit integers
 
 _CODES = {
     400: "bad_request",
@@ -100,24 +103,41 @@ def status_of(exc: StorylineError) -> int:
 
 
 class StoreSource:
-    """Hands each thread its own read connection to one store file (sqlite3 objects are
-    bound to the thread that made them; WAL lets them read while a writer works)."""
+    """Hands each thread its own read connection to one store (an SQLite file or a
+    ``postgresql://`` URL): sqlite3 objects are bound to the thread that made them, and a
+    psycopg connection runs one statement at a time. WAL (SQLite) and MVCC (PostgreSQL)
+    let them read while a writer works."""
 
     def __init__(self, path: str) -> None:
-        if path.startswith(("postgresql:", "postgres:")):
-            raise ConfigError("db", "storyline serve reads SQLite stores only (a file path)")
         self.path = path
+        self.local = not is_postgres_url(path)  # a file on this machine (SQLite)
         self._local = threading.local()
+        self._opened: list[tuple[int, SQLiteStore]] = []  # (opening thread, store)
+        self._opened_lock = threading.Lock()
         self.write_lock = threading.Lock()
-        SQLiteStore(path).close()  # create and migrate once, and fail early on a bad path
+        open_store(path).close()  # create and migrate once, and fail early on a bad store
 
     def get(self) -> SQLiteStore:
         """This thread's store connection."""
         store: SQLiteStore | None = getattr(self._local, "store", None)
         if store is None:
-            store = SQLiteStore(self.path)
+            store = open_store(self.path)
             self._local.store = store
+            with self._opened_lock:
+                self._opened.append((threading.get_ident(), store))
         return store
+
+    def close(self) -> None:
+        """Close the connections that may be closed from this thread (when the server stops):
+        every PostgreSQL one, and the SQLite ones this thread opened."""
+        from ..store.postgres import PostgresStore
+
+        with self._opened_lock:
+            for thread, store in self._opened:
+                if isinstance(store, PostgresStore) or thread == threading.get_ident():
+                    store.close()
+            self._opened.clear()
+        self._local = threading.local()
 
 
 class BodyLimit:
@@ -207,6 +227,12 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+@asynccontextmanager
+async def _close_stores_at_exit(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.stores.close()
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The whole HTTP app (API, pages, static files) over the store named in ``settings``."""
     from . import web  # the pages import this module's error helpers
@@ -217,6 +243,7 @@ def create_app(settings: Settings) -> FastAPI:
         version="1",
         docs_url=None,  # the interactive docs load scripts from a CDN; this runs offline
         redoc_url=None,
+        lifespan=_close_stores_at_exit,
     )
     app.state.settings = settings
     app.state.stores = StoreSource(settings.db)
@@ -227,6 +254,11 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.api_max_request_bytes)
     app.add_middleware(SecurityHeaders)  # added last: outermost, so it also marks 413s
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app over the settings of the environment (what `serve --workers N` runs)."""
+    return create_app(Settings.load())
 
 
 def _store(request: Request) -> SQLiteStore:
@@ -299,8 +331,17 @@ def _install_errors(app: FastAPI) -> None:
     app.add_exception_handler(Exception, on_crash)
 
 
+def documented(model: Any, *errors: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses of a route: its success model and the one error shape per status."""
+    statuses = sorted({400, 422, 500, 503, *errors})
+    found: dict[int | str, dict[str, Any]] = {200: {"model": model, "description": "Success"}}
+    for status in statuses:
+        found[status] = {"model": schemas.ErrorBody, "description": _CODES[status]}
+    return found
+
+
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE, description="How many items.")]
-Offset = Annotated[int, Query(ge=0, description="Skip this many items.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Skip this many items.")]
 IsoDate = Annotated[
     str | None,
     Query(
@@ -335,7 +376,12 @@ def load_story(store: SQLiteStore, story_id: str) -> dict[str, Any]:
 
 
 def _add_api_routes(app: FastAPI) -> None:
-    @app.get("/api/stories", tags=["stories"])
+    @app.get(
+        "/api/stories",
+        tags=["stories"],
+        response_model=None,
+        responses=documented(list[schemas.StoryRowOut]),
+    )
     def list_stories(
         request: Request,
         response: Response,
@@ -354,24 +400,44 @@ def _add_api_routes(app: FastAPI) -> None:
         response.headers["X-Total-Count"] = str(store.count_stories(where))
         return [render.story_row_json(r) for r in rows]
 
-    @app.get("/api/stories/{story_id}", tags=["stories"])
+    @app.get(
+        "/api/stories/{story_id}",
+        tags=["stories"],
+        response_model=None,
+        responses=documented(schemas.StoryOut, 404),
+    )
     def get_story(request: Request, story_id: str) -> dict[str, Any]:
         """One story: cited summary, articles, quotes, entities (and comparison when built)."""
         return load_story(_store(request), story_id)
 
-    @app.get("/api/stories/{story_id}/quotes", tags=["stories"])
+    @app.get(
+        "/api/stories/{story_id}/quotes",
+        tags=["stories"],
+        response_model=None,
+        responses=documented(list[schemas.QuoteOut], 404),
+    )
     def get_quotes(request: Request, story_id: str) -> list[dict[str, Any]]:
         """Who said what in one story: merged quotes with each article's wording."""
         quotes: list[dict[str, Any]] = load_story(_store(request), story_id)["quotes"]
         return quotes
 
-    @app.get("/api/stories/{story_id}/entities", tags=["stories"])
+    @app.get(
+        "/api/stories/{story_id}/entities",
+        tags=["stories"],
+        response_model=None,
+        responses=documented(list[schemas.EntityOut], 404),
+    )
     def get_entities(request: Request, story_id: str) -> list[dict[str, Any]]:
         """People, organisations and places of one story, most mentioned first."""
         entities: list[dict[str, Any]] = load_story(_store(request), story_id)["entities"]
         return entities
 
-    @app.get("/api/articles", tags=["articles"])
+    @app.get(
+        "/api/articles",
+        tags=["articles"],
+        response_model=None,
+        responses=documented(list[schemas.ArticleRefOut]),
+    )
     def list_articles(
         request: Request, outlet: str | None = None, limit: Limit = 50, offset: Offset = 0
     ) -> list[dict[str, Any]]:
@@ -379,30 +445,56 @@ def _add_api_routes(app: FastAPI) -> None:
         found = _store(request).find_articles(outlet or None, limit, offset)
         return [render.article_ref_json(a) for a in found]
 
-    @app.get("/api/articles/{article_id}", tags=["articles"])
+    @app.get(
+        "/api/articles/{article_id}",
+        tags=["articles"],
+        response_model=None,
+        responses=documented(schemas.ArticleOut, 404),
+    )
     def get_article(request: Request, article_id: str) -> dict[str, Any]:
         """One article: metadata, clean text, paragraphs, removed boilerplate with its rule."""
         store = _store(request)
         found = store.article(article_id)
         return render.article_json(found, store.story_of(found.id))
 
-    @app.get("/api/outlets", tags=["articles"])
+    @app.get(
+        "/api/outlets",
+        tags=["articles"],
+        response_model=None,
+        responses=documented(list[schemas.OutletOut]),
+    )
     def list_outlets(request: Request) -> list[dict[str, Any]]:
         """Every named outlet with its number of stored articles."""
         counts = _store(request).outlet_counts()
         return [{"name": name, "article_count": n} for name, n in counts]
 
-    @app.get("/api/search", tags=["search"])
+    @app.get(
+        "/api/search",
+        tags=["search"],
+        response_model=None,
+        responses=documented(list[schemas.SearchHitOut]),
+    )
     def search(request: Request, q: Annotated[str, Query(min_length=1)], limit: Limit = 20) -> Any:
         """Full-text search (FTS5) over article titles and bodies; all words must occur."""
         return render.search_json(_store(request).search(q, limit))
 
-    @app.post("/api/articles", tags=["articles"], status_code=200)
+    ingested = {"model": schemas.IngestOut, "description": "Something new was stored"}
+
+    @app.post(
+        "/api/articles",
+        tags=["articles"],
+        status_code=200,
+        response_model=None,
+        responses={**documented(schemas.IngestOut, 401, 403, 413), 201: ingested},
+        openapi_extra={"requestBody": schemas.ingest_request_body()},
+    )
     async def post_articles(
         request: Request,
-        outlet: str | None = None,
-        published: str | None = None,
-        url: str | None = None,
+        outlet: Annotated[str | None, Query(max_length=schemas.FIELD_LIMITS["outlet"])] = None,
+        published: Annotated[
+            str | None, Query(max_length=schemas.FIELD_LIMITS["published"])
+        ] = None,
+        url: Annotated[str | None, Query(max_length=schemas.FIELD_LIMITS["url"])] = None,
     ) -> JSONResponse:
         """Ingest one article or a batch (JSONL, a JSON object or array, HTML or plain text).
 
@@ -414,7 +506,9 @@ def _add_api_routes(app: FastAPI) -> None:
         body = bytearray()
         async for chunk in request.stream():
             body += chunk
-        data = as_ingest_bytes(bytes(body), request.headers.get("content-type", ""))
+        content_type = request.headers.get("content-type", "")
+        check_fields(bytes(body), content_type)
+        data = as_ingest_bytes(bytes(body), content_type)
         options = {"outlet": outlet or "", "published": published or "", "url": url or ""}
         stores: StoreSource = request.app.state.stores
         report = await run_in_threadpool(ingest_bytes, data, stores, settings, options)
@@ -437,6 +531,32 @@ def check_token(expected: str, authorization: str | None) -> None:
         raise ApiError(401, "wrong bearer token", None, challenge)
 
 
+def check_fields(body: bytes, content_type: str) -> None:
+    """Refuse (422) a JSON or JSONL body with a metadata field over its limit."""
+    if "json" not in content_type.lower():
+        return
+    items: list[Any] = []
+    try:
+        parsed = json.loads(body)
+        items = parsed if isinstance(parsed, list) else [parsed]
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        for line in body.splitlines():  # JSONL; bad lines are the reader's to report
+            try:
+                items.append(json.loads(line))
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                continue
+    problems = [
+        {"where": f"body[{n}].{key}", "problem": f"longer than {limit} characters"}
+        for n, item in enumerate(items)
+        if isinstance(item, dict)
+        for key, limit in schemas.FIELD_LIMITS.items()
+        if isinstance(item.get(key), str) and len(item[key]) > limit
+    ]
+    if problems:
+        text = "; ".join(f"{p['where']}: {p['problem']}" for p in problems[:5])
+        raise ApiError(422, f"invalid request: {text}", problems)
+
+
 def as_ingest_bytes(body: bytes, content_type: str) -> bytes:
     """A request body as `storyline ingest -` reads it: a JSON object or array becomes JSONL."""
     if "json" in content_type.lower() and body.lstrip()[:1] in (b"{", b"["):
@@ -453,5 +573,5 @@ def ingest_bytes(
     data: bytes, stores: StoreSource, settings: Settings, options: dict[str, str]
 ) -> pipeline.IngestReport:
     """Ingest one request body through the pipeline, one write at a time in this process."""
-    with stores.write_lock, SQLiteStore(stores.path) as store:
+    with stores.write_lock, open_store(stores.path) as store:
         return pipeline.ingest(["-"], store, settings, options, stdin=io.BytesIO(data))
