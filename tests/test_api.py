@@ -1,9 +1,12 @@
-"""The JSON API in-process (ASGI client): every endpoint, the error shape, token, size limit."""
+"""The JSON API in-process (ASGI client): every endpoint, the error shape, token, size limit.
+
+Every test runs on both backends: an SQLite file and a PostgreSQL schema (skipped without a
+server; ``make test`` starts one, see storebackends.py).
+"""
 
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,11 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import EXAMPLES, FIXTURES
-from storyline import errors, pipeline
+from storyline import errors
 from storyline.app import render
-from storyline.app.api import create_app, error_body, status_of
+from storyline.app.api import app_from_environment, create_app, error_body, status_of
 from storyline.settings import Settings
-from storyline.store import SQLiteStore
+from storyline.store import open_store
+from webfixtures import BACKENDS, web_store
 
 TOKEN = "s3cret-token-for-tests"
 QUARTZ = "0f9ed026fb0df62e"
@@ -24,18 +28,16 @@ VANITY_FAIR = "939df40f80c64eb9"
 ERROR_KEYS = {"status", "code", "message", "details"}
 
 
-@pytest.fixture(scope="module")
-def seeded_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", params=BACKENDS)
+def seeded_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A store holding the two seed articles (one story), built once for the module."""
-    db = tmp_path_factory.mktemp("api") / "seed.db"
-    with SQLiteStore(db) as store:
-        report = pipeline.ingest([str(EXAMPLES)], store, Settings(db=str(db)))
-    assert report.ok and len(report.stored) == 2
-    return db
+    yield from web_store(request.param, tmp_path_factory.mktemp("api"), (EXAMPLES,))
 
 
 @pytest.fixture(scope="module")
-def client(seeded_db: Path) -> Iterator[TestClient]:
+def client(seeded_db: str) -> Iterator[TestClient]:
     """A read-mostly client over the seeded store (writes refused: no token configured)."""
     app = create_app(Settings(db=str(seeded_db), api_max_request_bytes=2000))
     with TestClient(app, raise_server_exceptions=False) as c:
@@ -43,13 +45,13 @@ def client(seeded_db: Path) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def writable(seeded_db: Path, tmp_path: Path) -> Iterator[TestClient]:
-    """A client over a private copy of the seeded store, with a write token configured."""
-    db = tmp_path / "w.db"
-    shutil.copy(seeded_db, db)
-    app = create_app(Settings(db=str(db), api_token=TOKEN, api_max_request_bytes=200_000))
-    with TestClient(app, raise_server_exceptions=False) as c:
-        yield c
+def writable(seeded_db: str, tmp_path: Path) -> Iterator[TestClient]:
+    """A client over a private store like the seeded one (same backend), with a write token."""
+    kind = "postgresql" if seeded_db.startswith("postgresql:") else "sqlite"
+    for db in web_store(kind, tmp_path, (EXAMPLES,)):
+        app = create_app(Settings(db=db, api_token=TOKEN, api_max_request_bytes=200_000))
+        with TestClient(app, raise_server_exceptions=False) as c:
+            yield c
 
 
 def _error(response: Any, status: int) -> dict[str, Any]:
@@ -68,11 +70,11 @@ def _story_id(client: TestClient) -> str:
     return str(client.get("/api/stories").json()[0]["id"])
 
 
-def test_story_list_matches_the_cli_shape_and_counts(client: TestClient, seeded_db: Path) -> None:
+def test_story_list_matches_the_cli_shape_and_counts(client: TestClient, seeded_db: str) -> None:
     response = client.get("/api/stories")
     assert response.status_code == 200
     assert response.headers["x-total-count"] == "1"
-    with SQLiteStore(seeded_db) as store:
+    with open_store(seeded_db) as store:
         expected = [render.story_row_json(r) for r in store.stories()]
     assert response.json() == expected
     assert expected[0]["outlets"] == ["Quartz", "Vanity Fair"]
@@ -102,10 +104,10 @@ def test_story_filters(client: TestClient, params: dict[str, Any], count: int) -
     assert len(response.json()) == expect_rows
 
 
-def test_one_story_quotes_and_entities(client: TestClient, seeded_db: Path) -> None:
+def test_one_story_quotes_and_entities(client: TestClient, seeded_db: str) -> None:
     story_id = _story_id(client)
     story = client.get(f"/api/stories/{story_id[:6]}").json()
-    with SQLiteStore(seeded_db) as store:
+    with open_store(seeded_db) as store:
         built = store.story(story_id)
         articles = {a.id: a for a in store.articles(built.article_ids)}
     assert story == render.story_json(built, articles)
@@ -200,7 +202,7 @@ def test_writes_need_the_right_bearer_token(writable: TestClient, header: str | 
     assert writable.get("/api/stories").headers["x-total-count"] == "1"
 
 
-def test_request_size_limit(client: TestClient, writable: TestClient, seeded_db: Path) -> None:
+def test_request_size_limit(client: TestClient, writable: TestClient, seeded_db: str) -> None:
     big = b"word " * 1000  # 5000 bytes, over the 2000-byte limit of `client`
     auth = {"Authorization": f"Bearer {TOKEN}"}
     assert "limit of 2000" in _error(client.post("/api/articles", content=big), 413)["message"]
@@ -285,6 +287,16 @@ def test_every_error_of_the_tree_maps_to_one_status() -> None:
             assert error_body(expected[name], "m")["error"]["code"] != "error"
 
 
-def test_serve_refuses_a_postgresql_store_with_a_clear_error() -> None:
-    with pytest.raises(errors.ConfigError, match="SQLite stores only"):
-        create_app(Settings(db="postgresql://localhost/storyline"))
+def test_worker_processes_build_the_app_from_the_environment(
+    seeded_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STORYLINE_DB", seeded_db)  # what `serve --workers N` hands them
+    with TestClient(app_from_environment()) as c:
+        assert c.get("/api/stories").headers["x-total-count"] == "1"
+
+
+def test_serve_fails_early_on_an_unreachable_postgresql_store() -> None:
+    url = "postgresql://user:secret@127.0.0.1:9/none?connect_timeout=2"
+    with pytest.raises(errors.StoreError, match="cannot open store") as caught:
+        create_app(Settings(db=url))
+    assert "secret" not in str(caught.value)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,21 +12,25 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from storyline.app.api import create_app
-from storyline.app.web import ENV, PageCache, story_view
+from conftest import FIXTURES
+from storyline import pipeline
+from storyline.app.api import PAGE_CSP, create_app
+from storyline.app.pages import ENV, RENDERER, render_story_page, story_view
+from storyline.app.web import PageCache
 from storyline.settings import Settings
-from storyline.store import SQLiteStore
-from webfixtures import QUARTZ, VANITY_FAIR, build_store, xss_article_id
+from storyline.store import open_store
+from storyline.stories import merge_stories, recluster, split_story
+from webfixtures import BACKENDS, QUARTZ, VANITY_FAIR, web_store, xss_article_id
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Seeds plus the XSS fixture, built once for the module on each backend."""
+    yield from web_store(request.param, tmp_path_factory.mktemp("web"))
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Seeds plus the XSS fixture, built once for the module."""
-    return build_store(tmp_path_factory.mktemp("web") / "web.db")
-
-
-@pytest.fixture(scope="module")
-def client(db: Path) -> Iterator[TestClient]:
+def client(db: str) -> Iterator[TestClient]:
     """An in-process client over the store."""
     with TestClient(create_app(Settings(db=str(db))), raise_server_exceptions=False) as c:
         yield c
@@ -231,7 +234,7 @@ def test_search_page_and_html_errors(client: TestClient) -> None:
     assert "no story with id &#39;ffffffff&#39;" in missing.text
 
 
-def test_xss_payloads_render_as_text_on_every_page(client: TestClient, db: Path) -> None:
+def test_xss_payloads_render_as_text_on_every_page(client: TestClient, db: str) -> None:
     article_id = xss_article_id(db)
     story_id = client.get(f"/api/articles/{article_id}").json()["story_id"]
     article = client.get(f"/api/articles/{article_id}").json()
@@ -258,16 +261,17 @@ def test_xss_payloads_render_as_text_on_every_page(client: TestClient, db: Path)
     assert "<dd>javascript:window.__xss_url=1</dd>" in html  # shown, never a link
 
 
-def test_story_page_follows_a_rebuilt_story(db: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "copy.db"
-    shutil.copy(db, copy)
-    with TestClient(create_app(Settings(db=str(copy)))) as c:
-        story_id = c.get("/api/stories", params={"outlet": "Quartz"}).json()[0]["id"]
-        assert "Rebuilt headline" not in c.get(f"/stories/{story_id}").text  # now cached
-        with SQLiteStore(copy) as store, store.transaction():
-            story = store.story(story_id)
-            store.save_story(dataclasses.replace(story, title="Rebuilt headline"))
-        assert '<h1 id="story-title">Rebuilt headline</h1>' in c.get(f"/stories/{story_id}").text
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_story_page_follows_a_rebuilt_story(kind: str, tmp_path: Path) -> None:
+    for copy in web_store(kind, tmp_path):
+        with TestClient(create_app(Settings(db=copy))) as c:
+            story_id = c.get("/api/stories", params={"outlet": "Quartz"}).json()[0]["id"]
+            assert "Rebuilt headline" not in c.get(f"/stories/{story_id}").text  # now cached
+            with open_store(copy) as store, store.transaction():
+                story = store.story(story_id)  # saved without a page: the stored one is stale
+                store.save_story(dataclasses.replace(story, title="Rebuilt headline"))
+            page = c.get(f"/stories/{story_id}").text
+            assert '<h1 id="story-title">Rebuilt headline</h1>' in page
 
 
 def test_page_cache_keeps_exact_versions_within_its_byte_budget() -> None:
@@ -280,3 +284,76 @@ def test_page_cache_keeps_exact_versions_within_its_byte_budget() -> None:
     assert cache.get(("b", 1)) is None and cache.get(("c", 1)) == b"123"
     cache.put(("a", 2), b"1")
     assert cache.get(("a", 1)) is None and cache.size == 4
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_story_page_is_sent_as_stored_at_build_time(kind: str, tmp_path: Path) -> None:
+    for db in web_store(kind, tmp_path):
+        with TestClient(create_app(Settings(db=db))) as c, open_store(db) as store:
+            story_id = c.get("/api/stories", params={"outlet": "Quartz"}).json()[0]["id"]
+            stored = store.story_page(story_id, RENDERER)
+            assert stored.html is not None and stored.etag is not None  # the ingest made it
+            first = c.get(f"/stories/{story_id}")
+            assert first.content == stored.html and first.headers["etag"] == stored.etag
+            assert first.headers["content-type"] == "text/html; charset=utf-8"
+            assert first.headers["content-security-policy"] == PAGE_CSP
+            # byte for byte what the server renders from the story JSON itself
+            assert stored.html == render_story_page(c.get(f"/api/stories/{story_id}").json())
+            again = c.get(f"/stories/{story_id}", headers={"If-None-Match": stored.etag})
+            assert again.status_code == 304 and not again.content
+            assert again.headers["etag"] == stored.etag
+            assert again.headers["content-security-policy"] == PAGE_CSP
+            # readers get the stored bytes: a marked copy for this version is what they see
+            marked = stored.html.replace(b"</main>", b"<p>stored copy</p></main>")
+            with store.transaction():
+                store.save_story_page(story_id, stored.version, RENDERER, marked, '"m"')
+            page = c.get(f"/stories/{story_id}")
+            assert "<p>stored copy</p>" in page.text and page.headers["etag"] == '"m"'
+            assert c.get(f"/stories/{story_id[:8]}").content == marked  # an id prefix too
+            # never a page of another version or of another renderer (older templates)
+            for version, renderer in ((stored.version - 1, RENDERER), (stored.version, "old")):
+                with store.transaction():
+                    store.save_story_page(story_id, version, renderer, marked, '"m"')
+                page = c.get(f"/stories/{story_id}")
+                assert page.content == stored.html and page.headers["etag"] == stored.etag
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
+def test_stored_pages_follow_merge_split_recluster_and_new_articles(
+    kind: str, tmp_path: Path
+) -> None:
+    for db in web_store(kind, tmp_path):
+        settings = Settings(db=db)
+        xss_id = xss_article_id(db)
+        with open_store(db) as store, TestClient(create_app(settings)) as c:
+
+            def current() -> dict[str, bytes]:
+                """Every story's stored page: there, current, and what readers get."""
+                pages = {}
+                for row in store.stories(100):
+                    found = store.story_page(row.id, RENDERER)
+                    assert found.html is not None, row.id
+                    assert found.html == pipeline.story_page(store, store.story(row.id))
+                    assert c.get(f"/stories/{row.id}").content == found.html
+                    pages[row.id] = found.html
+                return pages
+
+            seed, other = store.story_of(QUARTZ), store.story_of(xss_id)
+            assert seed and other and seed != other
+            before = current()
+            kept = merge_stories(store, settings, seed, other)
+            merged = current()
+            assert list(merged) == [kept]
+            assert b"&lt;script&gt;window.__xss=1" in merged[kept]  # the XSS title, as text
+            assert b"&lt;script&gt;window.__xss=1" not in before[seed]
+            new_id = split_story(store, settings, kept, [xss_id])
+            split = current()
+            assert set(split) == {kept, new_id}
+            assert b"&lt;script&gt;window.__xss=1" not in split[kept]
+            recluster(store, settings)
+            reclustered = current()
+            assert len(reclustered) == 2
+            report = pipeline.ingest([str(FIXTURES / "wire.port-strike.txt")], store, settings)
+            assert report.stored
+            grown = current()
+            assert grown != reclustered

@@ -1,13 +1,23 @@
-"""A store for the web and browser tests: the two seeds plus an article full of XSS payloads."""
+"""A store for the web and browser tests: the two seeds plus an article full of XSS payloads.
+
+The store is an SQLite file or, for the web and API tests run on both backends, a fresh
+PostgreSQL schema (:func:`web_store`; skips without a server, see storebackends.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from conftest import EXAMPLES, FIXTURES
+from storebackends import postgres_url
 from storyline import pipeline
 from storyline.settings import Settings
-from storyline.store import SQLiteStore
+from storyline.store import open_store
+
+BACKENDS = ["sqlite", "postgresql"]
+Db = TypeVar("Db", str, Path)
 
 # Hand-written for these tests: markup in the outlet, headline, URL and body. Every payload
 # sets a window.__xss* flag (or opens a dialog) if it ever runs.
@@ -16,17 +26,28 @@ QUARTZ = "0f9ed026fb0df62e"
 VANITY_FAIR = "939df40f80c64eb9"
 
 
-def build_store(db: Path) -> Path:
-    """Ingest the seeds and the XSS fixture into ``db`` (a fresh file) and return it."""
-    with SQLiteStore(db) as store:
-        report = pipeline.ingest([str(EXAMPLES), str(XSS_FIXTURE)], store, Settings(db=str(db)))
-    assert report.ok and len(report.stored) == 3, report
+def build_store(db: Db, inputs: tuple[Path, ...] = (EXAMPLES, XSS_FIXTURE)) -> Db:
+    """Ingest the seeds and the XSS fixture into ``db`` (a fresh store) and return it."""
+    with open_store(str(db)) as store:
+        report = pipeline.ingest([str(i) for i in inputs], store, Settings(db=str(db)))
+    assert report.ok and report.stored and not report.duplicates, report
     return db
 
 
-def xss_article_id(db: Path) -> str:
+def web_store(
+    kind: str, folder: Path, inputs: tuple[Path, ...] = (EXAMPLES, XSS_FIXTURE)
+) -> Iterator[str]:
+    """A fresh store of one backend holding ``inputs``: a file in ``folder``, or a schema."""
+    if kind == "sqlite":
+        yield build_store(str(folder / "web.db"), inputs)
+        return
+    for url in postgres_url():
+        yield build_store(url, inputs)
+
+
+def xss_article_id(db: str | Path) -> str:
     """Id of the article made from the XSS fixture."""
-    with SQLiteStore(db) as store:
+    with open_store(str(db)) as store:
         ids = [a.id for a in store.list_articles() if a.id not in (QUARTZ, VANITY_FAIR)]
     assert len(ids) == 1
     return ids[0]

@@ -11,29 +11,23 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, select_autoescape
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
 
-from ..errors import NotFound
+from ..errors import NotFound, StorylineError
 from ..records import Article, Sentence
 from ..settings import Settings
-from ..store import SQLiteStore
+from ..store import SQLiteStore, StoredPage
 from . import render
-from .api import IsoDate, StoreSource, load_story, story_filter
+from .api import MAX_OFFSET, IsoDate, StoreSource, load_story, story_filter
+from .pages import ENV, RENDERER, page_etag, render_story_page
 
 PAGE_SIZE = 20
-
-ENV = Environment(
-    loader=PackageLoader("storyline.app", "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 
 
 def page(template: str, http_status: int = 200, **context: Any) -> HTMLResponse:
@@ -52,7 +46,8 @@ def _store(request: Request) -> SQLiteStore:
 
 
 def add_routes(app: FastAPI) -> None:
-    """Register the pages on the app."""
+    """Register the pages on the app (and the stored story page shortcut before them)."""
+    app.add_middleware(StoredPages, stores=app.state.stores)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def story_list(
@@ -62,7 +57,7 @@ def add_routes(app: FastAPI) -> None:
         entity: str | None = None,
         since: IsoDate = None,
         until: IsoDate = None,
-        page_number: int = Query(1, alias="page", ge=1),
+        page_number: int = Query(1, alias="page", ge=1, le=MAX_OFFSET // PAGE_SIZE),
     ) -> HTMLResponse:
         store = _store(request)
         where = story_filter(since, until, outlet, entity, q)
@@ -88,19 +83,23 @@ def add_routes(app: FastAPI) -> None:
     cache = PageCache(settings.web_cache_bytes)
 
     def render_story(request: Request, version: tuple[str, int]) -> bytes:
-        data = load_story(_store(request), version[0])
-        text = ENV.get_template("story.html").render(title=data["title"], **story_view(data))
-        html = text.encode("utf-8")
+        html = render_story_page(load_story(_store(request), version[0]))
         cache.put(version, html)
         return html
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(request: Request, story_id: str) -> HTMLResponse:
-        version = _store(request).story_version(story_id)
-        html = cache.get(version)
-        if html is None:
-            html = render_story(request, version)
-        return HTMLResponse(html)
+    def story_page(request: Request, story_id: str) -> Response:
+        # StoredPages (below) sends current stored pages; this renders the others (a story
+        # changed since its page was stored, or older templates made it) and HEAD requests.
+        found = _store(request).story_page(story_id, RENDERER)
+        if found.html is not None and found.etag is not None:
+            html, etag = found.html, found.etag
+        else:
+            version = (found.story_id, found.version)
+            cached = cache.get(version)
+            html = render_story(request, version) if cached is None else cached
+            etag = page_etag(html)
+        return story_response(html, etag, request.headers.get("if-none-match"))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str) -> HTMLResponse:
@@ -142,6 +141,71 @@ def add_routes(app: FastAPI) -> None:
         return page("search.html", title=f"Search: {q}" if q else "Search", q=q, hits=hits)
 
 
+class StoredPages:
+    """ASGI middleware: answer ``GET /stories/{id}`` with the page stored at build time.
+
+    That read is one indexed row, and the framework's routing, parameter checks and
+    thread hop cost several times more, so a story whose current page is stored is
+    answered here; anything else (no current stored page, an unknown id, a store error,
+    other methods) goes on to the app, whose route renders the page or the error.
+    """
+
+    def __init__(self, app: Any, stores: StoreSource) -> None:
+        self.app = app
+        self.stores = stores
+
+    def read(self, story_id: str) -> StoredPage | None:
+        """The story's current stored page, if any (None for any error: the route says it)."""
+        try:
+            return self.stores.get().story_page(story_id, RENDERER)
+        except StorylineError:
+            return None
+
+    async def __call__(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[MutableMapping[str, Any]]],
+        send: Callable[[MutableMapping[str, Any]], Awaitable[None]],
+    ) -> None:
+        path: str = scope.get("path", "")
+        story_id = path[len("/stories/") :]
+        if (
+            scope["type"] == "http"
+            and scope["method"] == "GET"
+            and path.startswith("/stories/")
+            and story_id
+            and "/" not in story_id
+        ):
+            # One row from SQLite costs less than a thread hop; PostgreSQL waits on a socket.
+            found = (
+                self.read(story_id)
+                if self.stores.local
+                else await run_in_threadpool(self.read, story_id)
+            )
+            if found is not None and found.html is not None and found.etag is not None:
+                tag = next((v for k, v in scope["headers"] if k == b"if-none-match"), None)
+                given = None if tag is None else tag.decode("latin-1")
+                await story_response(found.html, found.etag, given)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def story_response(html: bytes, etag: str, if_none_match: str | None) -> Response:
+    """A story page with its ETag, or 304 when the client already has this page."""
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    if etag_matches(if_none_match, etag):
+        return Response(status_code=304, headers=headers)
+    return HTMLResponse(html, headers=headers)
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header names this ETag (weak or strong form) or ``*``."""
+    if not if_none_match:
+        return False
+    tags = [t.strip() for t in if_none_match.split(",")]
+    return "*" in tags or any(t.removeprefix("W/") == etag for t in tags)
+
+
 class PageCache:
     """Rendered story pages (UTF-8) by (story id, version), least recently used dropped first
     beyond ``max_bytes``: a page changes only when its story's stored JSON does, and
@@ -172,68 +236,6 @@ class PageCache:
             self.size += len(page)
             while self.size > self.max_bytes and self._pages:
                 self.size -= len(self._pages.popitem(last=False)[1][1])
-
-
-def story_view(data: Mapping[str, Any]) -> dict[str, Any]:
-    """What the story page shows, from the story JSON."""
-    articles = {a["id"]: a for a in data["articles"]}
-    number = {a["id"]: n for n, a in enumerate(data["articles"], 1)}
-
-    def outlet_of(article_id: str) -> str:
-        article = articles.get(article_id)
-        return (article or {}).get("outlet") or "outlet unknown"
-
-    speakers: dict[str, list[dict[str, Any]]] = {}
-    for quote in data["quotes"]:
-        carriers = [
-            {"id": i, "number": number.get(i), "outlet": outlet_of(i)} for i in quote["article_ids"]
-        ]
-        speakers.setdefault(quote["speaker"] or "Unknown speaker", []).append(
-            {**quote, "carriers": carriers}
-        )
-    by_outlet: dict[str, list[dict[str, Any]]] = {}
-    for a in data["articles"]:
-        by_outlet.setdefault(a["outlet"] or "outlet unknown", []).append(a)
-    comparison = data.get("comparison")
-    return {
-        "story": data,
-        "number": number,
-        "speakers": sorted(speakers.items(), key=lambda kv: (-len(kv[1]), kv[0])),
-        "by_outlet": sorted(by_outlet.items(), key=lambda kv: (-len(kv[1]), kv[0])),
-        "comparison": comparison_view(comparison, number) if comparison else None,
-        "outlet_of": outlet_of,
-    }
-
-
-def comparison_view(comparison: Mapping[str, Any], number: Mapping[str, int]) -> dict[str, Any]:
-    """The documented ``comparison`` object (README), with each claim's link to its sentence."""
-
-    def claim(c: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            **c,
-            "href": f"/articles/{c['article_id']}#s{c['sentence_index']}",
-            "label": f"[{number.get(c['article_id'], '?')}]",
-        }
-
-    return {
-        "outlets": [
-            {**o, "unique_claims": [claim(c) for c in o.get("unique_claims", [])]}
-            for o in comparison.get("outlets", [])
-        ],
-        "agreed": [
-            {**g, "claims": [claim(c) for c in g.get("claims", [])]}
-            for g in comparison.get("agreed", [])
-        ],
-        "contradictions": [
-            {**x, "left": claim(x["left"]), "right": claim(x["right"])}
-            for x in comparison.get("contradictions", [])
-        ],
-        "timeline": [
-            {**t, "claims": [claim(c) for c in t.get("claims", [])]}
-            for t in comparison.get("timeline", [])
-        ],
-        "statements": list(comparison.get("statements", [])),
-    }
 
 
 def sentence_paragraphs(
