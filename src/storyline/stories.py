@@ -8,7 +8,9 @@ where the user put them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
+from typing import Concatenate, ParamSpec, TypeVar
 
 from .cluster import OnlineClusterer
 from .errors import InputError
@@ -17,7 +19,24 @@ from .records import content_id
 from .settings import Settings
 from .store import SQLiteStore
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
+
+def _one_writer(
+    fn: Callable[Concatenate[SQLiteStore, Settings, P], R],
+) -> Callable[Concatenate[SQLiteStore, Settings, P], R]:
+    """Run ``fn`` holding the store's writer lock (no ingest interleaves with it)."""
+
+    def locked(store: SQLiteStore, settings: Settings, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with store.writer_lock(settings.ingest_lock_wait):
+            return fn(store, settings, *args, **kwargs)
+
+    functools.update_wrapper(locked, fn)
+    return locked
+
+
+@_one_writer
 def merge_stories(store: SQLiteStore, settings: Settings, into: str, other: str) -> str:
     """Fold story ``other`` into story ``into`` (ids or unique prefixes); return the kept id."""
     into, other = store.resolve_story_id(into), store.resolve_story_id(other)
@@ -30,6 +49,7 @@ def merge_stories(store: SQLiteStore, settings: Settings, into: str, other: str)
     return into
 
 
+@_one_writer
 def split_story(
     store: SQLiteStore, settings: Settings, story: str, article_ids: Sequence[str]
 ) -> str:
@@ -62,6 +82,7 @@ def split_story(
     return new_id
 
 
+@_one_writer
 def recluster(store: SQLiteStore, settings: Settings) -> int:
     """Cluster every stored article again, in ingest order, keeping manual pins; story count."""
     pins = store.pins()

@@ -18,6 +18,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -138,12 +141,49 @@ class _LazyPool:
             # forkserver: workers never inherit this process's threads (progress bar, Dask)
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["storyline.scale.runner"])
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self.pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=exit_with,
+                initargs=(os.getpid(),),
+            )
         return self.pool.submit(fn, *args)
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def exit_with(parent: int) -> None:
+    """Worker initializer: end this worker when process ``parent`` (the writer) ends.
+
+    A writer killed outright (SIGKILL, the OOM killer) cannot shut its pool down, and
+    pool workers would otherwise wait for work forever, each holding a spaCy model.
+    """
+    threading.Thread(target=_wait_then_exit, args=(parent,), daemon=True).start()
+
+
+def _wait_then_exit(parent: int) -> None:
+    try:
+        handle = os.pidfd_open(parent)  # Linux: readable once that process has ended
+    except ProcessLookupError:
+        os._exit(1)
+    except (AttributeError, OSError):  # no pidfd: poll instead
+        while _alive(parent):
+            time.sleep(1.0)
+        os._exit(1)
+    select.select([handle], [], [])
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else (the pid was reused)
+        return False
+    return True
 
 
 def _run_now(fn: Callable[..., Any], *args: Any) -> Pending:
