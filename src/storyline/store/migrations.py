@@ -80,19 +80,57 @@ MIGRATIONS: tuple[str, ...] = (
         UPDATE stories SET version = version + 1 WHERE id = new.id;
     END;
     """,
+    # 4: story pages rendered when the story is built, so a page read is one row fetch.
+    # A page counts only for the story version and renderer it was made by; it goes with
+    # its story row (recluster and merge delete rows, and a re-created row restarts at 0).
+    """
+    CREATE TABLE story_pages (
+        story_id TEXT PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,           -- stories.version it was rendered from
+        renderer TEXT NOT NULL,             -- hash of the templates that rendered it
+        html BLOB NOT NULL,                 -- UTF-8 page
+        etag TEXT NOT NULL                  -- HTTP ETag of the page (a hash of html)
+    );
+    """,
 )
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Apply pending migrations; return the resulting schema version."""
+    """Apply pending migrations; return the resulting schema version.
+
+    Pending steps run in one write transaction that reads the version again under the
+    write lock, so two processes opening a new store at once migrate it only once.
+    The connection must be in autocommit mode (``isolation_level=None``).
+    """
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    if version > len(MIGRATIONS):
-        raise sqlite3.DatabaseError(
-            f"store schema version {version} is newer than this Storyline ({len(MIGRATIONS)})"
-        )
-    for index in range(version, len(MIGRATIONS)):
-        # executescript commits first; the version bump lives in the same script.
-        conn.executescript(
-            "BEGIN;\n" + MIGRATIONS[index] + f"\nPRAGMA user_version = {index + 1};\nCOMMIT;"
-        )
+    if version == len(MIGRATIONS):
+        return version
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version > len(MIGRATIONS):
+            raise sqlite3.DatabaseError(
+                f"store schema version {version} is newer than this Storyline ({len(MIGRATIONS)})"
+            )
+        for index in range(version, len(MIGRATIONS)):
+            for statement in _statements(MIGRATIONS[index]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {index + 1}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
     return len(MIGRATIONS)
+
+
+def _statements(script: str) -> list[str]:
+    """The SQL statements of a script (a trigger body's semicolons stay inside its statement)."""
+    statements, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending)
+            pending = ""
+    if pending.strip():
+        raise sqlite3.DatabaseError(f"incomplete statement in a migration: {pending.strip()[:80]}")
+    return statements

@@ -11,12 +11,13 @@ of ``json_each``). ``PG_MIGRATIONS`` must keep step with the SQLite list.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..errors import StoreError
 from ..records import Analysis, Article
@@ -25,6 +26,7 @@ from .sqlite import _ARTICLE_COLUMNS, SearchHit, SQLiteStore, StoryFilter, Story
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 _WORD = re.compile(r"\w+", re.UNICODE)
+_WRITER_LOCK = 7419373  # advisory lock class of the one ingest writer
 _SNIPPET = "StartSel=[, StopSel=], MaxWords=12, MinWords=4, ShortWord=2, FragmentDelimiter=…"
 
 # Step i moves the schema from version i to i + 1, as MIGRATIONS does for SQLite.
@@ -97,6 +99,15 @@ PG_MIGRATIONS: tuple[str, ...] = (
     $$ LANGUAGE plpgsql;
     CREATE TRIGGER stories_version BEFORE UPDATE OF data ON stories
         FOR EACH ROW EXECUTE FUNCTION storyline_story_version();
+    """,
+    """
+    CREATE TABLE story_pages (
+        story_id TEXT PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+        version INTEGER NOT NULL,
+        renderer TEXT NOT NULL,
+        html BYTEA NOT NULL,
+        etag TEXT NOT NULL
+    );
     """,
 )
 
@@ -182,6 +193,30 @@ class PostgresStore(SQLiteStore):
         except psycopg.Error as exc:
             raise StoreError(f"write to {self.path} failed: {exc}") from exc
 
+    @contextmanager
+    def writer_lock(self, wait: float) -> Iterator[None]:
+        """Be the only ingest (or re-clustering) writing to this store while inside.
+
+        A session advisory lock keyed by the schema: the server drops it when the
+        holder's connection ends, so a killed ingest never leaves it held.
+        """
+        import psycopg
+
+        key = f"{_WRITER_LOCK}, hashtext(current_schema())"
+        deadline = time.monotonic() + wait
+        while not self.conn.execute(f"SELECT pg_try_advisory_lock({key})").fetchone()[0]:
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    f"store {self.path} is busy: another ingest is writing to it and holds "
+                    f"its advisory write lock; gave up after {wait:g} s (setting ingest_lock_wait)"
+                )
+            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+        try:
+            yield
+        finally:
+            with contextlib.suppress(psycopg.Error):  # a lost connection took the lock along
+                self.conn.execute(f"SELECT pg_advisory_unlock({key})")
+
     def add_article(self, article: Article, analysis: Analysis) -> int:
         """Store a new article and its analysis; return its sequence number."""
         row = self.conn.execute(
@@ -216,6 +251,10 @@ class PostgresStore(SQLiteStore):
             "ON CONFLICT(term) DO UPDATE SET df = term_df.df + 1",
             ((t,) for t in sorted(set(terms))),  # sorted: concurrent writers lock in one order
         )
+
+    def lock_story(self, story_id: str) -> None:
+        """Hold a story's row until the transaction ends (a writer changing it waits)."""
+        self.conn.execute("SELECT 1 FROM stories WHERE id = ? FOR UPDATE", (story_id,))
 
     def save_signature(self, article_id: str, signature: bytes) -> None:
         """Keep an article's MinHash signature (for near-duplicate detection)."""
@@ -333,9 +372,7 @@ def migrate_postgres(conn: Any) -> int:
 
 
 def _redact(url: str) -> str:
-    """The URL without its password (it goes into error messages)."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return parts._replace(netloc=netloc).geturl()
+    """The URL without its password (it goes into error messages), in either libpq form."""
+    from ..settings import redact_url
+
+    return redact_url(url)

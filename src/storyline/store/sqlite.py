@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,6 +64,16 @@ class StoryFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredPage:
+    """A built story's full id and version, and its stored page if that is current."""
+
+    story_id: str
+    version: int
+    html: bytes | None
+    etag: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleLink:
     """A short reference to another article (e.g. a near-duplicate copy)."""
 
@@ -112,6 +124,51 @@ class SQLiteStore:
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot commit to {self.path}: {exc}") from exc
+
+    @contextmanager
+    def writer_lock(self, wait: float) -> Iterator[None]:
+        """Be the only ingest (or re-clustering) writing to this store while inside.
+
+        Two such writers would each cluster against their own in-memory view of the
+        stories, so they take turns: this waits up to ``wait`` seconds for the other to
+        finish, then raises StoreError naming the store and the holder. SQLite: an
+        ``flock`` on ``<db>.lock`` beside the file, released by the system however its
+        holder ends (a killed ingest never leaves it locked).
+        """
+        if self.path in ("", ":memory:"):
+            yield  # a private in-memory store has no other writer
+            return
+        import fcntl
+
+        lock_path = self.path + ".lock"
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"cannot create the write lock {lock_path}: {exc}") from exc
+        try:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        holder = os.pread(fd, 200, 0).decode(errors="replace").strip()
+                        raise StoreError(
+                            f"store {self.path} is busy: another ingest "
+                            f"({holder or 'unknown process'}) is writing to it and holds "
+                            f"{lock_path}; gave up after {wait:g} s (setting ingest_lock_wait)"
+                        ) from None
+                    time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
+            try:
+                yield
+            finally:
+                os.ftruncate(fd, 0)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
     # -- articles -----------------------------------------------------------------
 
@@ -246,6 +303,9 @@ class SQLiteStore:
         """Stories whose articles changed since they were last built."""
         rows = self.conn.execute("SELECT id FROM stories WHERE stale = 1 ORDER BY last_seq")
         return [str(r["id"]) for r in rows]
+
+    def lock_story(self, story_id: str) -> None:
+        """Hold a story's row until the transaction ends (SQLite's write lock already does)."""
 
     def resolve_story_id(self, story_id: str) -> str:
         """Full id of a story given its id or a unique prefix."""
@@ -411,6 +471,37 @@ class SQLiteStore:
         if row["unbuilt"]:
             raise NotFound("built story", row["id"])
         return str(row["id"]), int(row["version"])
+
+    def save_story_page(
+        self, story_id: str, version: int, renderer: str, html: bytes, etag: str
+    ) -> None:
+        """Keep the page rendered from this version of a story (replacing its older page)."""
+        self.conn.execute(
+            """INSERT INTO story_pages (story_id, version, renderer, html, etag)
+               VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT(story_id) DO UPDATE SET version = excluded.version,
+                   renderer = excluded.renderer, html = excluded.html, etag = excluded.etag""",
+            (story_id, version, renderer, html, etag),
+        )
+
+    def story_page(self, story_id: str, renderer: str) -> StoredPage:
+        """A built story's id and version, with the page ``renderer`` made from that version.
+
+        ``html`` and ``etag`` are None when no such page is stored (built before pages were
+        kept, rebuilt without one, or by another renderer): the reader renders it then.
+        """
+        query = """SELECT s.id, s.version, s.data IS NULL AS unbuilt, p.html, p.etag
+                   FROM stories s
+                   LEFT JOIN story_pages p
+                        ON p.story_id = s.id AND p.version = s.version AND p.renderer = ?
+                   WHERE s.id = ?"""
+        row = self.conn.execute(query, (renderer, story_id)).fetchone()
+        if row is None:  # an id prefix
+            row = self.conn.execute(query, (renderer, self.resolve_story_id(story_id))).fetchone()
+        if row is None or row[2]:
+            raise NotFound("built story", story_id if row is None else row[0])
+        html = None if row[3] is None else bytes(row[3])
+        return StoredPage(str(row[0]), int(row[1]), html, row[4])
 
     def count_stories(self, where: StoryFilter) -> int:
         """How many built stories match a filter (for pagination)."""
