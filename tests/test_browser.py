@@ -6,9 +6,6 @@ Never run `playwright install`: the Makefile installs Debian's chromium package 
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,9 +13,7 @@ from typing import Any
 import pytest
 
 from conftest import ROOT
-from storyline.app.api import create_app
-from storyline.settings import Settings
-from webfixtures import QUARTZ, build_store, xss_article_id
+from webfixtures import QUARTZ, build_store, serve_in_thread, xss_article_id
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -45,26 +40,9 @@ sync_api = pytest.importorskip("playwright.sync_api")
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """uvicorn on a free loopback port in a thread, over the seeds plus the XSS fixture."""
-    import uvicorn
-
     db = build_store(tmp_path_factory.mktemp("browser") / "b.db")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(Settings(db=str(db))), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", db
-    server.should_exit = True
-    thread.join(10)
+    for url in serve_in_thread(db):
+        yield url, db
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,6 @@ link and form target a web URL, and the payloads placed on that page shown as te
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
@@ -23,10 +20,9 @@ import pytest
 
 import xsscorpus as corpus
 from storyline import pipeline
-from storyline.app.api import create_app
 from storyline.settings import Settings
 from storyline.store import SQLiteStore
-from webfixtures import build_store
+from webfixtures import build_store, serve_in_thread
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
@@ -80,31 +76,14 @@ def _norm(text: str) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The seeds plus the XSS corpus in one store, served by uvicorn on a loopback port."""
-    import uvicorn
-
     folder = tmp_path_factory.mktemp("xss")
     db = build_store(folder / "x.db")
     (folder / "xss.jsonl").write_bytes(corpus.jsonl())
     with SQLiteStore(db) as store:
         report = pipeline.ingest([str(folder / "xss.jsonl")], store, Settings(db=str(db)))
     assert len(report.stored) == corpus.ARTICLES, report.failures
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(Settings(db=str(db))), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        if server.started:
-            break
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", db
-    server.should_exit = True
-    thread.join(10)
+    for url in serve_in_thread(db):
+        yield url, db
 
 
 @pytest.fixture(scope="module")

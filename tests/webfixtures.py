@@ -6,6 +6,9 @@ PostgreSQL schema (:func:`web_store`; skips without a server, see storebackends.
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -13,6 +16,7 @@ from typing import TypeVar
 from conftest import EXAMPLES, FIXTURES
 from storebackends import postgres_url
 from storyline import pipeline
+from storyline.app.api import create_app
 from storyline.settings import Settings
 from storyline.store import open_store
 
@@ -51,3 +55,26 @@ def xss_article_id(db: str | Path) -> str:
         ids = [a.id for a in store.list_articles() if a.id not in (QUARTZ, VANITY_FAIR)]
     assert len(ids) == 1
     return ids[0]
+
+
+def serve_in_thread(db: str | Path) -> Iterator[str]:
+    """`storyline serve`'s app under uvicorn on a free loopback port in a thread; yields its URL."""
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        create_app(Settings(db=str(db))), host="127.0.0.1", port=port, log_level="warning"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)

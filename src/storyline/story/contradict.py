@@ -24,40 +24,20 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .lexical import NEWS_STOP_WORDS, QUOTED, lexicon, stem
+from .lexical import NEWS_STOP_WORDS, NUMBER_WORDS, QUOTED, lexicon, stem
 
 Conflict = tuple[str, str, str]
 
 # -- quantities ---------------------------------------------------------------------------
 
+# lexical's small number words plus the teens and tens, as counts are written out in news.
+_TEENS = "thirteen fourteen fifteen sixteen seventeen eighteen nineteen"
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
 _UNITS = {
     "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
+    **NUMBER_WORDS,
+    **{word: 13 + i for i, word in enumerate(_TEENS.split())},
+    **{word: 20 + 10 * i for i, word in enumerate(_TENS.split())},
 }
 _SCALES = {
     "dozen": 12,
