@@ -12,8 +12,11 @@ Copies of a replayed article are new articles to the clusterer (fresh ids);
 near-duplicate linking is left out on purpose, since every replay would otherwise
 be a wire copy of the first.
 
-    python bench/cluster_stream.py --articles 100000 --db /tmp/bench.db  # full size, on disk
+    python bench/cluster_stream.py --articles 100000   # full size
     python bench/cluster_stream.py                     # CI size (5000)
+
+The store is an SQLite file in a temporary folder, as in use (``--db PATH`` to keep it,
+``--db :memory:`` for an in-RAM store, whose cost grows with the database held in RAM).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import dataclasses
 import datetime as dt
 import json
 import pickle
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,7 +78,7 @@ def main() -> None:
     parser.add_argument("--per-day", type=int, default=100)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--cache", type=Path, help="pickle of the analysed base set (reused)")
-    parser.add_argument("--db", default=":memory:", help="store path (default: in memory)")
+    parser.add_argument("--db", help="store path (default: a file in a temporary folder)")
     args = parser.parse_args()
     settings = Settings()
     base: list[tuple[Article, Analysis]] = []
@@ -86,7 +90,8 @@ def main() -> None:
             base.extend(zip(articles, analyses, strict=True))
         if args.cache:
             args.cache.write_bytes(pickle.dumps(base))
-    store = SQLiteStore(args.db)
+    folder = tempfile.TemporaryDirectory(prefix="storyline-stream-")
+    store = SQLiteStore(args.db or str(Path(folder.name) / "stream.db"))
     clusterer = OnlineClusterer(store, settings)
     marks: list[float] = []
     cpu: list[float] = []  # this process's CPU time: steadier than the wall clock on a busy box
