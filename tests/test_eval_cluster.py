@@ -45,16 +45,15 @@ def test_bcubed_and_pairwise_on_a_worked_example() -> None:
     assert pairwise_f1(["p", "p", "q"], ["x", "x", "y"]) == 1.0
 
 
-def test_evaluate_returns_the_issue_shape_and_writes_recomputable_predictions(
-    tmp_path: Path,
-) -> None:
+def mini_stream(folder: Path) -> Path:
+    """Two quake reports of one event, a summit, and another quake, as a clustering file."""
     rows = [
         ("q1", QUAKE_A1, "2014-04-01", "chile"),
         ("s1", SUMMIT, "2014-04-01", "hanoi"),
         ("q2", QUAKE_A2, "2014-04-02", "chile"),
         ("q3", QUAKE_B, "2014-04-03", "sumatra"),
     ]
-    data = tmp_path / "mini.jsonl"
+    data = folder / "mini.jsonl"
     data.write_text(
         "".join(
             json.dumps({"id": i, "title": t, "text": x, "outlet": None, "published": d, "label": g})
@@ -63,6 +62,13 @@ def test_evaluate_returns_the_issue_shape_and_writes_recomputable_predictions(
         ),
         encoding="utf-8",
     )
+    return data
+
+
+def test_evaluate_returns_the_issue_shape_and_writes_recomputable_predictions(
+    tmp_path: Path,
+) -> None:
+    data = mini_stream(tmp_path)
     predictions = tmp_path / "pred.jsonl"
     result = evaluate(data, Settings(), predictions=predictions)
     assert list(result) == KEYS
@@ -121,21 +127,7 @@ def test_train_cluster_writes_a_model_that_names_its_features(
 ) -> None:
     if embeddings:
         pytest.importorskip("onnxruntime")
-    rows = [
-        ("q1", QUAKE_A1, "2014-04-01", "chile"),
-        ("s1", SUMMIT, "2014-04-01", "hanoi"),
-        ("q2", QUAKE_A2, "2014-04-02", "chile"),
-        ("q3", QUAKE_B, "2014-04-03", "sumatra"),
-    ]
-    data = tmp_path / "mini.jsonl"
-    data.write_text(
-        "".join(
-            json.dumps({"id": i, "title": t, "text": x, "outlet": None, "published": d, "label": g})
-            + "\n"
-            for i, (t, x), d, g in rows
-        ),
-        encoding="utf-8",
-    )
+    data = mini_stream(tmp_path)
     out = tmp_path / "model.json"
     train_cluster.main([str(data), "--out", str(out)] + (["--embeddings"] if embeddings else []))
     written = json.loads(out.read_text(encoding="utf-8"))
