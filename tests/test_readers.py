@@ -31,6 +31,21 @@ def test_directory_is_walked_recursively_without_sidecars_or_hidden_files(tmp_pa
     assert found == [str(tmp_path / "a.txt"), str(tmp_path / "sub" / "b.html")]
 
 
+def test_directory_walk_reads_links_inside_but_not_links_out_of_the_folder(tmp_path: Path) -> None:
+    folder, outside = tmp_path / "in", tmp_path / "secret.txt"
+    folder.mkdir()
+    outside.write_text("not an article")
+    (folder / "a.txt").write_text("A")
+    (folder / "alias.txt").symlink_to(folder / "a.txt")
+    (folder / "leak.txt").symlink_to(outside)
+    found = list(expand_inputs([str(folder)]))
+    assert found[:2] == [str(folder / "a.txt"), str(folder / "alias.txt")]
+    [error] = found[2:]
+    assert isinstance(error, InputError) and error.source == str(folder / "leak.txt")
+    assert "outside the input directory" in error.reason
+    assert list(expand_inputs([str(folder / "leak.txt")])) == [str(folder / "leak.txt")]
+
+
 def test_globs_and_missing_paths(tmp_path: Path) -> None:
     (tmp_path / "x1.txt").write_text("x")
     (tmp_path / "x2.txt").write_text("x")
@@ -143,6 +158,16 @@ def test_decode_text_refuses_binary_and_reads_legacy_encodings() -> None:
             raise AssertionError("binary content must be refused")
     assert decode_text("l1.txt", "Café déjà vu".encode("cp1252")) == "Café déjà vu"
     assert decode_text("u16.txt", "Hello".encode("utf-16")) == "Hello"
+    text = "Kim Jong Un left Hanoi.\nNo deal — “talks collapsed”."
+    for encoding in ("utf-16-le", "utf-16-be"):  # saved without a byte-order mark
+        assert decode_text("nobom.txt", text.encode(encoding)) == text
+    for blob in (b"\x00A" * 40 + b"\x00", b"A\x00\x00\x00" * 40):  # odd length; NULs both sides
+        try:
+            decode_text("nul.bin", blob)
+        except InputError as exc:
+            assert "binary" in exc.reason
+        else:
+            raise AssertionError("NUL-laden bytes that are not UTF-16 must be refused")
 
 
 def test_manifest_lines_end_only_at_newlines(tmp_path: Path) -> None:

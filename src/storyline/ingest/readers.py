@@ -49,7 +49,16 @@ def expand_inputs(paths: list[str]) -> Iterator[str | InputError]:
             found = sorted(p for p in path.rglob("*") if _is_file(p) and _wanted(p))
             if not found:
                 yield InputError(raw, "no input files in this directory (hidden files skipped)")
-            yield from (str(p) for p in found)
+            root = path.resolve()
+            for p in found:
+                if p.resolve().is_relative_to(root):
+                    yield str(p)
+                else:  # a link out of the folder (e.g. to /etc/passwd) is not silently read
+                    yield InputError(
+                        str(p),
+                        "symbolic link to a file outside the input directory, skipped "
+                        "(name the file itself to read it)",
+                    )
         elif _is_file(path):
             yield str(path)
         elif glob.has_magic(raw):
@@ -329,19 +338,41 @@ def _content(entry: dict[str, object], source: str) -> tuple[ContentType, bytes]
     raise InputError(source, "record has no 'text' or 'html' content")
 
 
+def _bomless_utf16(sample: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when NUL bytes sit on one side of most byte pairs, as in
+    mostly-Latin UTF-16 text saved without a byte-order mark; None for other binary data."""
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    pairs = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > 0.6 * pairs and even < 0.05 * pairs:
+        return "utf-16-le"
+    if even > 0.6 * pairs and odd < 0.05 * pairs:
+        return "utf-16-be"
+    return None
+
+
 def decode_text(source: str, data: bytes) -> str:
-    """Decode plain-text bytes (UTF-8, or UTF-16 with a BOM, or Windows-1252) or refuse binary."""
+    """Decode plain text (UTF-8, UTF-16 with or without a BOM, Windows-1252) or refuse binary."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise InputError(source, f"invalid UTF-16 text: {exc.reason}") from exc
     if b"\x00" in data[:65536]:
-        raise InputError(source, "binary content (NUL bytes), not a text article")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+        encoding = _bomless_utf16(data[:65536])
+        if encoding is None:
+            raise InputError(source, "binary content (NUL bytes), not a text article")
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            reason = f"binary content (not valid {encoding}): {exc.reason}"
+            raise InputError(source, reason) from exc
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
     controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > max(8, len(text[:65536]) // 100) or text.count("\ufffd") > len(text) // 20 + 8:
         raise InputError(source, "binary content (control bytes), not a text article")
