@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from conftest import FIXTURES
 from storyline import pipeline
 from storyline.app.api import PAGE_CSP, create_app
+from storyline.app.cli import app as cli_app
 from storyline.app.pages import ENV, RENDERER, render_story_page, story_view
 from storyline.app.web import PageCache
 from storyline.settings import Settings
@@ -316,6 +318,14 @@ def test_story_page_is_sent_as_stored_at_build_time(kind: str, tmp_path: Path) -
                     store.save_story_page(story_id, version, renderer, marked, '"m"')
                 page = c.get(f"/stories/{story_id}")
                 assert page.content == stored.html and page.headers["etag"] == stored.etag
+            # `storyline render-pages` stores the current renderer's page again, once
+            assert (story_id, stored.version) in store.unrendered_stories(RENDERER)
+            result = CliRunner().invoke(cli_app, ["render-pages", "--db", db])
+            assert result.exit_code == 0, result.output
+            assert int(result.output.split()[0]) >= 1 and not store.unrendered_stories(RENDERER)
+            assert store.story_page(story_id, RENDERER).html == stored.html
+            again = CliRunner().invoke(cli_app, ["render-pages", "--db", db])
+            assert again.output.startswith("0 story pages rendered")
 
 
 @pytest.mark.parametrize("kind", BACKENDS)

@@ -222,6 +222,27 @@ def rebuild_stale(store: SQLiteStore, settings: Settings) -> list[str]:
     return rebuilt
 
 
+def render_pages(store: SQLiteStore) -> int:
+    """Store the web page of every built story that has none by the current renderer.
+
+    Pages made by older templates (or never made) are otherwise rendered on each request
+    until their story changes; this renders them once. A story rebuilt meanwhile is left to
+    its rebuild, which stores its own page. Returns how many pages were stored.
+    """
+    from .app.pages import RENDERER, page_etag
+
+    stored = 0
+    for story_id, version in store.unrendered_stories(RENDERER):
+        page = story_page(store, store.story(story_id))
+        with store.transaction():
+            store.lock_story(story_id)  # a rebuild saving this story now waits, or already did
+            if store.story_version(story_id)[1] != version:
+                continue
+            store.save_story_page(story_id, version, RENDERER, page, page_etag(page))
+        stored += 1
+    return stored
+
+
 def story_page(store: SQLiteStore, story: Story) -> bytes:
     """A built story's web page (UTF-8 HTML), as `storyline serve` shows it."""
     from .app.pages import story_page as render_page  # the app layer imports this module

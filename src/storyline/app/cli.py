@@ -296,6 +296,14 @@ def recluster_command(db: DbOption = None) -> None:
     typer.echo(f"{count} stories")
 
 
+@app.command("render-pages")
+def render_pages_command(db: DbOption = None) -> None:
+    """Store the web page of every story whose page is missing or made by older templates."""
+    with _store(db) as (store, _settings):
+        count = pipeline.render_pages(store)
+    typer.echo(f"{count} story pages rendered")
+
+
 @app.command("merge")
 def merge_command(
     story_a: Annotated[str, typer.Argument(help="Story to keep (id or unique prefix).")],

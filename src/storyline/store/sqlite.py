@@ -484,6 +484,17 @@ class SQLiteStore:
             (story_id, version, renderer, html, etag),
         )
 
+    def unrendered_stories(self, renderer: str) -> list[tuple[str, int]]:
+        """Built stories (id, version) whose current version has no page by ``renderer``."""
+        rows = self.conn.execute(
+            """SELECT s.id, s.version FROM stories s
+               LEFT JOIN story_pages p
+                    ON p.story_id = s.id AND p.version = s.version AND p.renderer = ?
+               WHERE s.data IS NOT NULL AND p.story_id IS NULL ORDER BY s.id""",
+            (renderer,),
+        ).fetchall()
+        return [(str(r[0]), int(r[1])) for r in rows]
+
     def story_page(self, story_id: str, renderer: str) -> StoredPage:
         """A built story's id and version, with the page ``renderer`` made from that version.
 
