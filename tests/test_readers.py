@@ -9,6 +9,7 @@ from pathlib import Path
 
 from storyline.errors import InputError
 from storyline.ingest import decode_text, expand_inputs, read_input
+from storyline.ingest.readers import sidecar_metadata
 from storyline.records import RawDocument
 
 
@@ -178,3 +179,19 @@ def test_manifest_lines_end_only_at_newlines(tmp_path: Path) -> None:
     (tmp_path / "manifest.jsonl").write_text(json.dumps(entry, ensure_ascii=False) + "\n")
     [doc] = _docs(list(read_input(str(article))))
     assert doc.metadata["outlet"] == "Line\u2028Separator Post"
+
+
+def test_manifest_is_read_again_when_it_changes(tmp_path: Path) -> None:
+    article, manifest = tmp_path / "story.txt", tmp_path / "manifest.jsonl"
+    article.write_text("Headline\n\nBody text here.")
+    manifest.write_text(json.dumps({"file": "story.txt", "outlet": "First Post"}) + "\n")
+    assert sidecar_metadata(article) == {"outlet": "First Post"}
+    manifest.write_text(json.dumps({"file": "story.txt", "outlet": "The Second Post"}) + "\n")
+    assert sidecar_metadata(article) == {"outlet": "The Second Post"}
+    manifest.write_text("{broken\n")
+    try:
+        sidecar_metadata(article)
+    except InputError as exc:
+        assert exc.source == f"{manifest}:1" and "invalid JSON" in exc.reason
+    else:
+        raise AssertionError("a broken manifest line must be reported")

@@ -11,6 +11,7 @@ then the options given by the caller (``--outlet``/``--published``/``--url``).
 
 from __future__ import annotations
 
+import functools
 import glob
 import io
 import json
@@ -21,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 from ..errors import InputError
 from ..records import ContentType, RawDocument
@@ -224,17 +225,12 @@ def sidecar_metadata(path: Path) -> dict[str, str]:
     metadata: dict[str, str] = {}
     manifest = path.parent / MANIFEST
     if _is_file(manifest):
-        # as in read_jsonl: U+2028 inside a JSON string is not a line end
-        lines = _LINE_END_RE.split(manifest.read_text(encoding="utf-8"))
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            try:
-                entry = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{manifest}:{number}", f"invalid JSON: {exc.msg}") from exc
-            if isinstance(entry, dict) and entry.get("file") == path.name:
-                metadata.update(_metadata(entry, f"{manifest}:{number}"))
+        stat = manifest.stat()
+        entries = _manifest_entries(str(manifest), stat.st_mtime_ns, stat.st_size)
+        if isinstance(entries, tuple):  # a broken line: which file it meant is unknown
+            raise InputError(*entries)
+        for number, entry in entries.get(path.name, ()):
+            metadata.update(_metadata(entry, f"{manifest}:{number}"))
     sidecar = path.with_name(path.name + ".json")
     if _is_file(sidecar):
         try:
@@ -243,6 +239,28 @@ def sidecar_metadata(path: Path) -> dict[str, str]:
             raise InputError(str(sidecar), f"invalid JSON sidecar: {exc}") from exc
         metadata.update(_metadata(entry, str(sidecar)))
     return metadata
+
+
+@functools.lru_cache(maxsize=16)
+def _manifest_entries(
+    manifest: str, mtime_ns: int, size: int
+) -> dict[str, list[tuple[int, dict[str, Any]]]] | tuple[str, str]:
+    """A manifest's entries by file name with their line numbers, read once per version of
+    the file (a folder of n files is not n reads of it), or (source, reason) of its first
+    line that is not JSON."""
+    entries: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    # as in read_jsonl: U+2028 inside a JSON string is not a line end
+    lines = _LINE_END_RE.split(Path(manifest).read_text(encoding="utf-8"))
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as exc:
+            return f"{manifest}:{number}", f"invalid JSON: {exc.msg}"
+        if isinstance(entry, dict) and isinstance(entry.get("file"), str):
+            entries.setdefault(entry["file"], []).append((number, entry))
+    return entries
 
 
 def _metadata(entry: object, source: str) -> dict[str, str]:
