@@ -19,8 +19,8 @@ Three phases, each ``--seconds`` long, against one server process:
 Each client is a thread with its own keep-alive connection, reading story pages
 (/stories/{id}) of random stories (seeded). Reported: requests, errors, p50/p99 in ms, and
 p99 as a ratio to the baseline's. Each story's page is rendered when the story is built and
-kept in the store (as the pipeline does), so a read is one row fetch; pages of stories the
-ingest rebuilds are rendered by the ingest. bench/load_wrk.py runs the same phases with wrk
+kept in the store (as the pipeline does), with its API JSON, so a read is one row fetch;
+pages and JSON of stories the ingest rebuilds are rendered by the ingest. bench/load_wrk.py runs the same phases with wrk
 as the client too, and reports what the Python client itself costs.
 """
 

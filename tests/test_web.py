@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from conftest import FIXTURES
 from storyline import pipeline
-from storyline.app.api import PAGE_CSP, create_app
+from storyline.app.api import PAGE_CSP, STRICT_CSP, create_app
 from storyline.app.cli import app as cli_app
 from storyline.app.pages import ENV, RENDERER, render_story_page, story_view
 from storyline.app.web import PageCache
@@ -305,6 +305,22 @@ def test_story_page_is_sent_as_stored_at_build_time(kind: str, tmp_path: Path) -
             assert again.status_code == 304 and not again.content
             assert again.headers["etag"] == stored.etag
             assert again.headers["content-security-policy"] == PAGE_CSP
+            # the API JSON too: stored beside the page, byte for byte what the route builds
+            api = c.get(f"/api/stories/{story_id}")
+            assert store.stored_story_json(story_id, RENDERER) == api.content
+            assert api.headers["content-type"] == "application/json"
+            assert api.headers["content-security-policy"] == STRICT_CSP
+            with store.transaction():
+                store.save_story_page(
+                    story_id,
+                    stored.version,
+                    RENDERER,
+                    stored.html,
+                    stored.etag,
+                    b'{"stored": true}',
+                )
+            assert c.get(f"/api/stories/{story_id}").json() == {"stored": True}
+            assert c.get(f"/api/stories/{story_id[:8]}").content == api.content  # prefix: built
             # readers get the stored bytes: a marked copy for this version is what they see
             marked = stored.html.replace(b"</main>", b"<p>stored copy</p></main>")
             with store.transaction():
@@ -343,8 +359,11 @@ def test_stored_pages_follow_merge_split_recluster_and_new_articles(
                 for row in store.stories(100):
                     found = store.story_page(row.id, RENDERER)
                     assert found.html is not None, row.id
-                    assert found.html == pipeline.story_page(store, store.story(row.id))
+                    built = pipeline.story_page(store, store.story(row.id))
+                    assert found.html == built.html
                     assert c.get(f"/stories/{row.id}").content == found.html
+                    assert store.stored_story_json(row.id, RENDERER) == built.json
+                    assert c.get(f"/api/stories/{row.id}").content == built.json
                     pages[row.id] = found.html
                 return pages
 

@@ -14,7 +14,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from .analyze import analyze
 from .cluster import OnlineClusterer
@@ -26,6 +26,9 @@ from .settings import Settings
 from .store import SQLiteStore
 from .story import build_story
 from .story.abstractive import AbstractiveSummary, abstractive_summary
+
+if TYPE_CHECKING:
+    from .app.pages import RenderedStory
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +226,7 @@ def rebuild_stale(store: SQLiteStore, settings: Settings) -> list[str]:
 
 
 def render_pages(store: SQLiteStore) -> int:
-    """Store the web page of every built story that has none by the current renderer.
+    """Store the page and API JSON of every built story lacking them by the current renderer.
 
     Pages made by older templates (or never made) are otherwise rendered on each request
     until their story changes; this renders them once. A story rebuilt meanwhile is left to
@@ -238,29 +241,30 @@ def render_pages(store: SQLiteStore) -> int:
             store.lock_story(story_id)  # a rebuild saving this story now waits, or already did
             if store.story_version(story_id)[1] != version:
                 continue
-            store.save_story_page(story_id, version, RENDERER, page, page_etag(page))
+            etag = page_etag(page.html)
+            store.save_story_page(story_id, version, RENDERER, page.html, etag, page.json)
         stored += 1
     return stored
 
 
-def story_page(store: SQLiteStore, story: Story) -> bytes:
-    """A built story's web page (UTF-8 HTML), as `storyline serve` shows it."""
+def story_page(store: SQLiteStore, story: Story) -> RenderedStory:
+    """A built story's web page and API JSON, as `storyline serve` sends them."""
     from .app.pages import story_page as render_page  # the app layer imports this module
 
     return render_page(story, {a.id: a for a in store.articles(story.article_ids)})
 
 
-def save_story(store: SQLiteStore, story: Story, page: bytes) -> None:
-    """Save a built story and its rendered page, in the caller's transaction.
+def save_story(store: SQLiteStore, story: Story, page: RenderedStory) -> None:
+    """Save a built story and its rendered page and JSON, in the caller's transaction.
 
-    The page is kept for the version this save gives the story, so the web server
-    sends it as stored until the story changes again (then it renders the page itself).
+    They are kept for the version this save gives the story, so the web server sends
+    them as stored until the story changes again (then it renders them itself).
     """
     from .app.pages import RENDERER, page_etag
 
     store.save_story(story)
     version = store.story_version(story.id)[1]
-    store.save_story_page(story.id, version, RENDERER, page, page_etag(page))
+    store.save_story_page(story.id, version, RENDERER, page.html, page_etag(page.html), page.json)
 
 
 def load_story(store: SQLiteStore, story_id: str, settings: Settings) -> Story:

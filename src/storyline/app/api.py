@@ -45,6 +45,7 @@ from ..settings import Settings
 from ..store import SQLiteStore, StoryFilter, open_store
 from ..store.postgres import is_postgres_url
 from . import render, schemas
+from .pages import story_json_bytes
 
 STATIC = Path(__file__).resolve().parent / "static"
 MAX_PAGE = 500
@@ -406,10 +407,12 @@ def _add_api_routes(app: FastAPI) -> None:
         response_model=None,
         responses=documented(schemas.StoryOut, 404),
     )
-    def get_story(request: Request, story_id: str) -> JSONResponse:
+    def get_story(request: Request, story_id: str) -> Response:
         """One story: cited summary, articles, quotes, entities (and comparison when built)."""
-        # Already plain JSON types: skip FastAPI's jsonable_encoder walk (half the request's CPU).
-        return JSONResponse(load_story(_store(request), story_id))
+        # Already plain JSON types: skip FastAPI's jsonable_encoder walk (half the request's CPU),
+        # and encoded as the JSON stored at build time (which the server sends when current).
+        data = story_json_bytes(load_story(_store(request), story_id))
+        return Response(data, media_type="application/json")
 
     @app.get(
         "/api/stories/{story_id}/quotes",

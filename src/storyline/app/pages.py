@@ -1,16 +1,18 @@
 """Story pages as bytes: the Jinja environment, the story page's view and its renderer.
 
-Kept apart from web.py (no FastAPI import) so the pipeline can render a story's page when it
-builds the story and keep it in the store; `storyline serve` then sends the stored bytes.
-A stored page is used only for the story version it was rendered from and only by the same
-renderer (:data:`RENDERER`, a hash of the templates and of this module and render.py), so an
-upgrade never serves pages from older templates.
+Kept apart from web.py (no FastAPI import) so the pipeline can render a story's page (and
+its API JSON) when it builds the story and keep them in the store; `storyline serve` then
+sends the stored bytes. Stored bytes are used only for the story version they were rendered
+from and only by the same renderer (:data:`RENDERER`, a hash of the templates and of this
+module and render.py), so an upgrade never serves pages from older templates.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,11 +55,26 @@ def page_etag(html: bytes) -> str:
     return '"' + hashlib.blake2b(html, digest_size=12).hexdigest() + '"'
 
 
-def story_page(story: Story, articles: Mapping[str, Article]) -> bytes:
-    """The story page of a built story and its articles (as the API shows them)."""
+@dataclass(frozen=True, slots=True)
+class RenderedStory:
+    """What readers get for one version of a story: its web page and its API JSON."""
+
+    html: bytes  # UTF-8 page
+    json: bytes  # UTF-8 body of GET /api/stories/{id}
+
+
+def story_json_bytes(data: Mapping[str, Any]) -> bytes:
+    """A story's API JSON body (compact UTF-8, as Starlette's JSONResponse writes it)."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
+def story_page(story: Story, articles: Mapping[str, Article]) -> RenderedStory:
+    """The page and API JSON of a built story and its articles."""
     from . import render  # render imports the pipeline, which imports this module lazily
 
-    return render_story_page(render.story_json(story, articles))
+    data = render.story_json(story, articles)
+    return RenderedStory(render_story_page(data), story_json_bytes(data))
 
 
 def story_view(data: Mapping[str, Any]) -> dict[str, Any]:

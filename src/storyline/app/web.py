@@ -142,12 +142,14 @@ def add_routes(app: FastAPI) -> None:
 
 
 class StoredPages:
-    """ASGI middleware: answer ``GET /stories/{id}`` with the page stored at build time.
+    """ASGI middleware: answer ``GET /stories/{id}`` and ``GET /api/stories/{id}`` with
+    the page / JSON stored when the story was built.
 
     That read is one indexed row, and the framework's routing, parameter checks and
-    thread hop cost several times more, so a story whose current page is stored is
-    answered here; anything else (no current stored page, an unknown id, a store error,
-    other methods) goes on to the app, whose route renders the page or the error.
+    thread hop (and, for the JSON, building it from the story and its articles) cost
+    several times more, so a story whose current bytes are stored is answered here;
+    anything else (nothing current stored, an id prefix or unknown id, a store error,
+    other methods) goes on to the app, whose route renders the answer or the error.
     """
 
     def __init__(self, app: Any, stores: StoreSource) -> None:
@@ -161,6 +163,24 @@ class StoredPages:
         except StorylineError:
             return None
 
+    def read_json(self, story_id: str) -> bytes | None:
+        """The story's current stored API JSON, if any (None for any error, as above)."""
+        try:
+            return self.stores.get().stored_story_json(story_id, RENDERER)
+        except StorylineError:
+            return None
+
+    async def _stored_json(self, scope: MutableMapping[str, Any]) -> Response | None:
+        """The answer to ``GET /api/stories/{full id}`` from stored JSON, if there is one."""
+        story_id = scope["path"][len("/api/stories/") :]
+        if not story_id or "/" in story_id:
+            return None
+        if self.stores.local:
+            body = self.read_json(story_id)
+        else:
+            body = await run_in_threadpool(self.read_json, story_id)
+        return None if body is None else Response(body, media_type="application/json")
+
     async def __call__(
         self,
         scope: MutableMapping[str, Any],
@@ -168,6 +188,13 @@ class StoredPages:
         send: Callable[[MutableMapping[str, Any]], Awaitable[None]],
     ) -> None:
         path: str = scope.get("path", "")
+        if scope["type"] == "http" and scope["method"] == "GET" and path.startswith("/api/"):
+            stored = await self._stored_json(scope) if path.startswith("/api/stories/") else None
+            if stored is not None:
+                await stored(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+            return
         story_id = path[len("/stories/") :]
         if (
             scope["type"] == "http"

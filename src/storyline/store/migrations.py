@@ -92,6 +92,11 @@ MIGRATIONS: tuple[str, ...] = (
         etag TEXT NOT NULL                  -- HTTP ETag of the page (a hash of html)
     );
     """,
+    # The story's API JSON (GET /api/stories/{id}) kept beside its page, same version and
+    # renderer; NULL for pages stored before this step (`storyline render-pages` fills it).
+    """
+    ALTER TABLE story_pages ADD COLUMN json BLOB;  -- UTF-8 JSON, exactly as the API sends it
+    """,
 )
 
 

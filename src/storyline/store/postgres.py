@@ -109,6 +109,9 @@ PG_MIGRATIONS: tuple[str, ...] = (
         etag TEXT NOT NULL
     );
     """,
+    """
+    ALTER TABLE story_pages ADD COLUMN json BYTEA;
+    """,
 )
 
 

@@ -473,24 +473,46 @@ class SQLiteStore:
         return str(row["id"]), int(row["version"])
 
     def save_story_page(
-        self, story_id: str, version: int, renderer: str, html: bytes, etag: str
+        self,
+        story_id: str,
+        version: int,
+        renderer: str,
+        html: bytes,
+        etag: str,
+        json: bytes | None = None,
     ) -> None:
-        """Keep the page rendered from this version of a story (replacing its older page)."""
+        """Keep the page (and API JSON) rendered from this version of a story (replacing
+        its older ones)."""
         self.conn.execute(
-            """INSERT INTO story_pages (story_id, version, renderer, html, etag)
-               VALUES (?, ?, ?, ?, ?)
+            """INSERT INTO story_pages (story_id, version, renderer, html, etag, json)
+               VALUES (?, ?, ?, ?, ?, ?)
                ON CONFLICT(story_id) DO UPDATE SET version = excluded.version,
-                   renderer = excluded.renderer, html = excluded.html, etag = excluded.etag""",
-            (story_id, version, renderer, html, etag),
+                   renderer = excluded.renderer, html = excluded.html, etag = excluded.etag,
+                   json = excluded.json""",
+            (story_id, version, renderer, html, etag, json),
         )
 
+    def stored_story_json(self, story_id: str, renderer: str) -> bytes | None:
+        """The API JSON stored with the current version of a built story (full id), if
+        ``renderer`` made it; None otherwise (the reader builds it then)."""
+        row = self.conn.execute(
+            """SELECT p.json FROM stories s
+               JOIN story_pages p
+                    ON p.story_id = s.id AND p.version = s.version AND p.renderer = ?
+               WHERE s.id = ? AND s.data IS NOT NULL""",
+            (renderer, story_id),
+        ).fetchone()
+        return None if row is None or row[0] is None else bytes(row[0])
+
     def unrendered_stories(self, renderer: str) -> list[tuple[str, int]]:
-        """Built stories (id, version) whose current version has no page by ``renderer``."""
+        """Built stories (id, version) whose current version has no page (or no API JSON)
+        by ``renderer``."""
         rows = self.conn.execute(
             """SELECT s.id, s.version FROM stories s
                LEFT JOIN story_pages p
                     ON p.story_id = s.id AND p.version = s.version AND p.renderer = ?
-               WHERE s.data IS NOT NULL AND p.story_id IS NULL ORDER BY s.id""",
+               WHERE s.data IS NOT NULL AND (p.story_id IS NULL OR p.json IS NULL)
+               ORDER BY s.id""",
             (renderer,),
         ).fetchall()
         return [(str(r[0]), int(r[1])) for r in rows]
