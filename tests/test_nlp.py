@@ -77,3 +77,44 @@ def test_selective_mentions_agree_with_ner_everywhere(eval_data: Path) -> None:
     selective = {(a.id, *m[:2]) for a in articles for m in _spans(a, "selective")}
     shared = len(full & selective)
     assert shared / len(selective) >= 0.9 and shared / len(full) >= 0.9
+
+
+def test_parser_breaks_inside_brackets_or_before_lower_case_are_joined() -> None:
+    # Vanity Fair seed (examples/hanoi-summit/003_*.txt): the parser broke after "take ["
+    text = (
+        "Indeed, Trump’s flattery raised eyebrows—particularly when he said he would “take "
+        "[Kim] at his word” when the dictator denied knowledge of the maltreatment of Otto "
+        "Warmbier. The president, meanwhile, continued to praise him."
+    )
+    [(sentences, _)] = sentences_and_mentions([_article(text)])
+    assert [s.text[:20] for s in sentences] == ["Indeed, Trump’s flat", "The president, meanw"]
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+
+
+class _Span:
+    def __init__(self, start: int, end: int) -> None:
+        self.start_char, self.end_char = start, end
+
+
+def test_join_false_splits_keeps_real_sentence_breaks() -> None:
+    def split(text: str, cuts: list[int]) -> list[str]:
+        bounds = [0, *cuts, len(text)]
+        spans = [_Span(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+        return [text[a:b] for a, b in nlp.join_false_splits(text, spans)]
+
+    text = "Prices rose (by 4 percent. in March) last year. Then they fell."
+    assert split(text, [26, 47]) == [
+        "Prices rose (by 4 percent. in March) last year.",
+        " Then they fell.",
+    ]
+    text = "Officials said the plan was dead and the talks were over. Nobody objected."
+    assert split(text, [27, 57]) == [
+        "Officials said the plan was dead and the talks were over.",
+        " Nobody objected.",
+    ]
+    text = "He left (see map). iPhone sales fell. Shares (A) rose."
+    assert split(text, [18, 37]) == [
+        "He left (see map).",
+        " iPhone sales fell.",
+        " Shares (A) rose.",
+    ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -226,6 +226,37 @@ def _sentence(text: str, start: int, end: int, lowercase: set[str]) -> _Sentence
     return _Sentence(start, end, tuple(tokens), tuple(capitals))
 
 
+_BRACKETS = {"[": "]", "(": ")"}
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+
+def join_false_splits(text: str, sents: Iterable[Any]) -> list[tuple[int, int]]:
+    """Character spans of the parser's sentences, with its false breaks joined again.
+
+    The statistical splitter sometimes breaks inside a bracket ("would “take [" | "Kim]
+    at his word”") or before a lower-case continuation; a sentence with a bracket still
+    open whose next sentence closes it, or without end punctuation whose next sentence
+    starts in lower case, is one sentence with its successor.
+    """
+    spans: list[tuple[int, int]] = []
+    for sent in sents:
+        start, end = sent.start_char, sent.end_char
+        if spans and _continues(text[spans[-1][0] : spans[-1][1]], text[start:end]):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _continues(sentence: str, following: str) -> bool:
+    """Whether ``following`` is the rest of ``sentence`` (see :func:`join_false_splits`)."""
+    for opener, closer in _BRACKETS.items():
+        if sentence.count(opener) > sentence.count(closer) and closer in following:
+            return True
+    head = following.lstrip()
+    return bool(head) and head[0].islower() and not _SENTENCE_END.search(sentence)
+
+
 def sentences_and_mentions(
     articles: Sequence[Article],
     model: str = "en_core_web_sm",
@@ -259,12 +290,12 @@ def sentences_and_mentions(
     with nlp.select_pipes(disable=disable):
         for (i, offset), doc in zip(jobs, nlp.pipe(texts, batch_size=batch_size), strict=True):
             article = articles[i]
-            for sent in doc.sents:
-                raw = doc.text[sent.start_char : sent.end_char]  # Span.text builds tokens
+            for sent_start, sent_end in join_false_splits(doc.text, doc.sents):
+                raw = doc.text[sent_start:sent_end]  # Span.text builds tokens
                 text = raw.strip()
                 if not text:
                     continue
-                start = offset + sent.start_char + (len(raw) - len(raw.lstrip()))
+                start = offset + sent_start + (len(raw) - len(raw.lstrip()))
                 sentences[i].append(
                     Sentence(article.id, len(sentences[i]), start, start + len(text), text)
                 )
