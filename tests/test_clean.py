@@ -67,6 +67,28 @@ def test_quartz_removed(quartz_text: str) -> None:
     texts = [removed.text for removed in cleaned.removed]
     assert texts[:2] == ["Leaving so soon?", "Leaving so soon?"]
     assert texts.count("Walking away now.") == 2
+    # the dead link's access note goes; the sentence around it stays whole
+    assert rules["(paywall)"] == "link-note"
+    assert "a foreign reporter and expressed cautious hope" in cleaned.paragraphs[0]
+
+
+def test_link_notes_go_but_words_in_brackets_stay() -> None:
+    kept, removed, _ = clean_paragraphs(
+        [
+            "The study (PDF) found that the council [subscription required] had erred.",
+            "Officials said the link (between the two attacks) was clear.",
+            "He read the report in English (and in Spanish).",
+        ]
+    )
+    assert kept[0] == "The study found that the council had erred."
+    assert [(r.text, r.rule) for r in removed] == [
+        ("(PDF)", "link-note"),
+        ("[subscription required]", "link-note"),
+    ]
+    assert kept[1:] == (
+        "Officials said the link (between the two attacks) was clear.",
+        "He read the report in English (and in Spanish).",
+    )
 
 
 def test_vanity_fair_header(vanity_fair_text: str) -> None:

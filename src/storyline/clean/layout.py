@@ -263,6 +263,27 @@ def _read_header(lines: list[_Line]) -> tuple[str | None, str | None, str | None
     return kicker, headline, byline, dek
 
 
+# A link's access note left in the prose when the link itself is gone: "a foreign reporter
+# (paywall)", "the report (PDF)", "(subscription required)", "(link in Spanish)".
+_LINK_NOTE = re.compile(
+    r"\s*[(\[](?:paywall(?:ed)?|pdf|subscription required|registration required|"
+    r"subscribers only|link(?: in [A-Z][a-z]+)?|free registration)[)\]]",
+    re.IGNORECASE,
+)
+
+
+def _strip_link_notes(lines: list[_Line]) -> list[Removed]:
+    """Drop link access notes from kept lines; return them as removed text."""
+    notes: list[Removed] = []
+    for line in lines:
+        if line.rule is None and _LINK_NOTE.search(line.text):
+            notes.extend(
+                Removed(m.group().strip(), "link-note") for m in _LINK_NOTE.finditer(line.text)
+            )
+            line.text = _LINK_NOTE.sub("", line.text)
+    return notes
+
+
 def _paragraphs(lines: list[_Line]) -> tuple[str, ...]:
     """Kept lines as paragraphs (each already one normalised line)."""
     return tuple(line.text for line in lines if line.rule is None)
@@ -282,13 +303,14 @@ def clean_text(raw: str) -> Cleaned:
     lines = _split_text(raw)
     _judge(lines)
     kicker, headline, byline, dek = _read_header(lines)
+    notes = _strip_link_notes(lines)
     return Cleaned(
         headline=headline,
         kicker=kicker,
         dek=dek,
         byline=byline,
         paragraphs=_paragraphs(lines),
-        removed=_removed(lines),
+        removed=_removed(lines) + tuple(notes),
         outlet=_outlet(lines),
     )
 
@@ -305,7 +327,8 @@ def clean_paragraphs(
         _Line(text, block) for block, text in enumerate(normalize(p) for p in paragraphs) if text
     ]
     _judge(lines, favor)
-    return _paragraphs(lines), _removed(lines), _outlet(lines)
+    notes = _strip_link_notes(lines)
+    return _paragraphs(lines), _removed(lines) + tuple(notes), _outlet(lines)
 
 
 def _same(a: str, b: str) -> bool:
