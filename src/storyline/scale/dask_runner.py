@@ -11,6 +11,7 @@ Storyline and its spaCy model installed.
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -32,8 +33,13 @@ def dask_submitter(
     if address == "local":
         count = workers or default_workers()
         with (
+            _quiet_scheduler(),
             LocalCluster(
-                n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None
+                n_workers=count,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.WARNING,
             ) as cluster,
             Client(cluster) as client,
         ):
@@ -46,6 +52,19 @@ def dask_submitter(
     with client:
         slots = sum(client.nthreads().values()) or 1
         yield _submit(client), slots
+
+
+@contextmanager
+def _quiet_scheduler() -> Iterator[None]:
+    """Keep the in-process scheduler's INFO lines (start-up, worker registration) off the
+    user's terminal while a local cluster runs; warnings and errors still show."""
+    log = logging.getLogger("distributed")
+    level = log.level
+    log.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        log.setLevel(level)
 
 
 def _submit(client: Any) -> Callable[..., Pending]:
