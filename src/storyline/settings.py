@@ -55,8 +55,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "embeddings",
         "off",
-        "Sentence embeddings as a clustering feature: off, or minilm (all-MiniLM-L6-v2 ONNX,"
-        " needs the 'embed' extra; runs on the CPU, no downloads).",
+        "Sentence embeddings as a clustering feature and in the outlet comparison (a claim"
+        " another outlet tells in other words is not unique): off, or minilm (all-MiniLM-L6-v2"
+        " ONNX, needs the 'embed' extra; runs on the CPU, no downloads).",
     ),
     Setting(
         "duplicate_threshold",

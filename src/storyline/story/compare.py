@@ -38,6 +38,7 @@ from .contradict import Quantity, contradiction, quantities
 from .entities import canonical_key
 from .lexical import NEWS_STOP_WORDS, NUMBER_WORDS, QUOTED, WORD, lexicon, stem
 from .timeline import build_timeline
+from .unique import MIN_TERMS, Embed, captions, embedding_matches, normalise, quoted_elsewhere
 
 # Cosine at which two claims state the same thing (agreement).
 ALIGN = 0.35
@@ -60,6 +61,7 @@ MARKEDLY, SOMEWHAT = 0.10, 0.04
 _STOP = NEWS_STOP_WORDS | lexicon("mr ms mrs")
 # Unlike the summarizer's tokens, keeps contractions whole ("don’t").
 _TOKEN = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|\d+(?:[.,]\d+)*")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*")  # capitalised words (names), blanked out
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT"})
 
 # -- values read off a claim ------------------------------------------------------
@@ -105,8 +107,16 @@ def compare_story(
     articles: Sequence[Article],
     analyses: Mapping[str, Analysis],
     alias_map: Mapping[str, str] | None = None,
+    embed: Embed | None = None,
+    spacy_model: str = "en_core_web_sm",
 ) -> Comparison:
-    """The outlet comparison of one story (articles in story order, duplicates skipped)."""
+    """The outlet comparison of one story (articles in story order, duplicates skipped).
+
+    ``embed`` (sentence embeddings, e.g. MiniLM's) also finds the facts another outlet tells
+    in other words when deciding which claims are an outlet's alone; without it the test is
+    lexical only. ``spacy_model`` (the ``spacy_model`` setting) parses candidate claims to
+    tell captions from statements.
+    """
     aliases = alias_map or {}
     sources = [a for a in articles if a.duplicate_of is None and a.id in analyses]
     outlets = list(dict.fromkeys(outlet_label(a) for a in sources))
@@ -115,7 +125,10 @@ def compare_story(
     outlet_index = np.array([outlets.index(i.claim.outlet) for i in infos], dtype=np.int64)
     best = _best_matches(sim, outlet_index, len(outlets))
     agreed = _agreed(infos, best, outlets)
-    unique = _unique(infos, sim, best, outlet_index, len(outlets))
+    texts: dict[str, list[str]] = defaultdict(list)
+    for a in sources:
+        texts[outlet_label(a)].append(normalise(a.text))
+    unique = _unique(infos, best, outlet_index, outlets, texts, embed, spacy_model)
     contradictions = _contradictions(infos, sim, best)
     tones = []
     for outlet in outlets:
@@ -323,19 +336,48 @@ def _agreed(
 
 def _unique(
     infos: Sequence[_ClaimInfo],
-    sim: NDArray[np.float64],
     best: Mapping[tuple[int, int], tuple[int, float]],
     outlet_index: NDArray[np.int64],
-    n_outlets: int,
+    outlets: Sequence[str],
+    texts: Mapping[str, Sequence[str]],
+    embed: Embed | None,
+    spacy_model: str,
 ) -> dict[str, list[Claim]]:
-    """Claims no other outlet makes: far from every claim of every other outlet."""
+    """Claims no other outlet makes (see :mod:`storyline.story.unique` for the checks).
+
+    Far from every claim of every other outlet, naming no set of people and numbers another
+    outlet's sentence names too, stating a fact by itself (not a caption, not a fragment),
+    quoting nothing another outlet prints, and (with ``embed``) not told in other words.
+    """
     unique: dict[str, list[Claim]] = defaultdict(list)
-    if n_outlets < 2:
+    if len(outlets) < 2:
         return unique
+    candidates = []
     for i, info in enumerate(infos):
-        scores = [best[(i, o)][1] for o in range(n_outlets) if (i, o) in best]
-        if scores and max(scores) < UNIQUE_BELOW and _distinct(info, infos, outlet_index):
-            unique[info.claim.outlet].append(info.claim)
+        scores = [best[(i, o)][1] for o in range(len(outlets)) if (i, o) in best]
+        if not scores or max(scores) >= UNIQUE_BELOW or not _distinct(info, infos, outlet_index):
+            continue
+        if len(set(info.terms)) < MIN_TERMS:
+            continue
+        others = [t for o in outlets if o != info.claim.outlet for t in texts.get(o, ())]
+        if quoted_elsewhere([q for q, _ in info.quotes], others):
+            continue
+        candidates.append(i)
+    flags = captions([infos[i].claim.text for i in candidates], spacy_model)
+    candidates = [i for i, caption in zip(candidates, flags, strict=True) if not caption]
+    if embed is not None:
+        # Common words only: every claim of a story names the same people.
+        terms = [set(_terms(_CAPITALISED.sub(" ", i.claim.text))) for i in infos]
+        told = embedding_matches(
+            [i.claim.text for i in infos],
+            candidates,
+            outlet_index,
+            lambda a, b: len(terms[a] & terms[b]),
+            embed,
+        )
+        candidates = [i for i in candidates if i not in told]
+    for i in candidates:
+        unique[infos[i].claim.outlet].append(infos[i].claim)
     return unique
 
 
