@@ -90,3 +90,18 @@ def test_newswcl50_comparison(eval_data: Path, tmp_path: Path) -> None:
     for line in lines:
         assert len(line["outlets"]) == 5
         assert all(0 <= o["subjectivity"] <= 1 for o in line["outlets"])
+
+
+# Measured (storyline eval compare ../shared/eval/summarization/multiling2011_en.jsonl --json):
+# ROUGE-2 F storyline 0.1848, lead 0.1638. The target is lead + 1 point.
+COMPARE_FLOOR, COMPARE_MARGIN = 0.178, 0.010
+
+
+@pytest.mark.quality
+def test_multiling_comparison_summary_beats_lead(eval_data: Path) -> None:
+    path = eval_data / "summarization" / "multiling2011_en.jsonl"
+    if not path.is_file():
+        pytest.skip(f"{path} not found")
+    systems = evaluate(path, Settings())["systems"]
+    ours, lead = systems["storyline"]["rouge2_f"], systems["lead"]["rouge2_f"]
+    assert ours >= COMPARE_FLOOR and ours >= lead + COMPARE_MARGIN, systems

@@ -138,21 +138,23 @@ def test_graph_and_centroid_baselines_skip_repeats(system: Any) -> None:
     assert system(DOCS, 3) == chosen[:1]
 
 
-# Measured on MultiLing 2011 English, 250 words (storyline eval summarize --json):
-# storyline 0.2276 ROUGE-2 recall; best baseline lead 0.2169. Floor and margin leave noise room.
-ROUGE2_FLOOR = 0.222
-MARGIN = 0.005
+# Measured on MultiLing 2011 English (storyline eval summarize --words N --json), ROUGE-2
+# recall: 250 words storyline 0.2239, best baseline lead 0.2169; 100 words storyline 0.1188,
+# lead 0.1061. Floors and margins leave room for noise, not for losing to the lead.
+GATES = {250: (0.219, 0.004), 100: (0.113, 0.006)}
 
 
 @pytest.mark.quality
-def test_multiling_rouge2_gate(eval_data: Path) -> None:
+@pytest.mark.parametrize("words", sorted(GATES))
+def test_multiling_rouge2_gate(eval_data: Path, words: int) -> None:
     path = eval_data / "summarization" / "multiling2011_en.jsonl"
     if not path.is_file():
         pytest.skip(f"{path} not found")
-    result = harness.evaluate(path, Settings(), words=250)
+    floor, margin = GATES[words]
+    result = harness.evaluate(path, Settings(), words=words)
     systems = result["systems"]
     ours = systems["storyline"]["rouge2_r"]
     best = max(v["rouge2_r"] for k, v in systems.items() if k != "storyline")
-    assert ours >= ROUGE2_FLOOR, systems
-    assert ours >= best + MARGIN, systems
+    assert ours >= floor, systems
+    assert ours >= best + margin, systems
     assert result["citations"]["share_cited"] == 1.0

@@ -1,4 +1,12 @@
-"""Extractive multi-document summary of one story, every sentence cited to its sources."""
+"""Extractive multi-document summary of one story, every sentence cited to its sources.
+
+Selection is a concept integer program (Gillick and Favre): the chosen sentences cover the
+most weight of word bigrams that several articles wrote independently (agreement between
+outlets; a bigram counts once, which is the redundancy control), plus a lead prior (news
+puts the event first), within the word budget. Dangling starts, speaker-less quotes and
+opinionated wording are held back; a sentence that needs context comes with it. Each chosen
+sentence then cites every article that states the same thing.
+"""
 
 from __future__ import annotations
 
@@ -20,20 +28,25 @@ from .lexical import NEWS_STOP_WORDS, QUOTED, WORD, lexicon, stem
 
 MIN_WORDS = 6
 MAX_WORDS = 60
-# Salience mix. Position weighs most: in news the first sentences carry the event; centrality
-# (agreement between outlets) and topic coverage refine it. Set by cross-validation on
-# MultiLing 2011 (see the eval harness); weights are relative.
-W_CENTRAL, W_POSITION, W_COVERAGE = 0.5, 1.5, 0.2
-POSITION_EXP = 0.5  # position score = (1 + sentence index) ** -POSITION_EXP
-# Mostly salience: the hard duplicate cut below already removes repeats.
-MMR_LAMBDA = 0.9
+# Selection is Gillick and Favre's concept ILP: choose the sentences that cover the most
+# weight of word bigrams several outlets wrote independently, within the word budget, plus
+# a lead prior. Constants chosen by two-fold cross-validation on MultiLing 2011 (see
+# bench/summarize_cv.py); the prior's shape is fitted there too, from the references.
+CONCEPT_MIN_DF = 2  # a concept must appear in this many source articles
+# Weight of the lead prior, per share of the budget a sentence fills, against concept
+# weights scaled so the most widely shared concept weighs 1.
+LEAD_WEIGHT = 50.0
+# In Wikinews-style reporting the first sentence is the summary: ROUGE-2 hits per word of
+# later sentences fall to about LEAD_REST * (1 + index) ** -LEAD_DECAY of the first one's.
+LEAD_REST, LEAD_DECAY = 0.65, 0.3
+# Sentences given to the solver: the best by prior and concept density, this many per 20
+# words of budget (at least PRUNE_MIN); it keeps a 50-article story well under a second.
+PRUNE_PER_20_WORDS, PRUNE_MIN = 3, 20
+SOLVER_SECONDS = 2.0  # safety net only: pruned problems solve in milliseconds
 # Above this cosine two sentences say the same thing: never pick both.
 DUPLICATE_SIM = 0.4
 DANGLING_FACTOR = 0.35
-# Weight of the not-yet-covered cross-source bigrams a sentence adds, per 20 words.
-W_CONCEPT = 1.5
-CONCEPT_MIN_DF = 2  # a concept must appear in this many source articles
-OPINION_DECAY = 15.0  # salience *= exp(-decay * share of opinion markers)
+OPINION_DECAY = 15.0  # prior and concept worth *= exp(-decay * share of opinion markers)
 # From one marker in ten words a sentence speaks in the outlet's voice: never use it.
 OPINION_MAX = 0.1
 ANCHOR_BONUS = 0.4  # how far shared names/numbers lift a paraphrase score toward 1
@@ -132,9 +145,8 @@ def summarize(
     )
     sources = [a.duplicate_of is None for a in articles]
     names = _unit_names(units, articles, analyses)
-    salience = _salience(units, sim, tokens, names, sources)
     concepts, weights = _concepts(units, sources)
-    chosen = _select(units, sim, salience, words, concepts, weights)
+    chosen = _select(units, sim, _prior(units), words, concepts, weights)
     anchors = [_anchors(u, n) for u, n in zip(units, names, strict=True)]
     content = [frozenset(t) - a for t, a in zip(tokens, anchors, strict=True)]
     idf = (
@@ -210,7 +222,14 @@ def _units(articles: Sequence[Article], analyses: Mapping[str, Analysis]) -> lis
             )
             candidate = readable and MIN_WORDS <= n <= MAX_WORDS
             units.append(
-                _Unit(a, sentence, n, candidate, frozenset(requires), readable and n <= MAX_WORDS)
+                _Unit(
+                    a,
+                    sentence,
+                    n,
+                    candidate,
+                    frozenset(requires),
+                    readable and n <= MAX_WORDS,
+                )
             )
     return units
 
@@ -295,86 +314,10 @@ def _terms(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _salience(
-    units: Sequence[_Unit],
-    sim: NDArray[np.float64],
-    tokens: Sequence[Sequence[str]],
-    mentions: Sequence[Sequence[str]],
-    sources: Sequence[bool],
-) -> NDArray[np.float64]:
-    """Salience of every unit: centrality, position and topic coverage, minus style penalties."""
-    n = len(units)
-    article_of = np.array([u.article for u in units])
-    source_mask = np.array([sources[u.article] for u in units], dtype=bool)
-    source_articles = sorted({u.article for u in units if sources[u.article]})
-    # Similarity mass and sentence count of every unit towards every source article.
-    members = np.zeros((n, len(source_articles)))
-    for k, b in enumerate(source_articles):
-        members[:, k] = article_of == b
-    to_article = sim @ members
-    own = members[np.arange(n)] if source_articles else np.zeros((n, 0))
-    counts = members.sum(axis=0)
-    self_sim = np.where(source_mask, np.diag(sim), 0.0)
-    same_sum = (to_article * own).sum(axis=1) - self_sim
-    same_n = (own * counts).sum(axis=1) - source_mask
-    other_sum = to_article.sum(axis=1) - (to_article * own).sum(axis=1)
-    other_n = counts.sum() - (own * counts).sum(axis=1)
-    # Agreement with other outlets counts double: it is what the story is about.
-    weight = 2.0 * other_n + same_n
-    general = np.where(weight > 0, (2.0 * other_sum + same_sum) / np.maximum(weight, 1), 0.0)
-    best = np.zeros((n, len(source_articles)))
-    for k in range(len(source_articles)):
-        best[:, k] = sim[:, members[:, k] > 0].max(axis=1)
-    others = 1.0 - own
-    n_others = others.sum(axis=1)
-    cross = np.where(n_others > 0, (best * others).sum(axis=1) / np.maximum(n_others, 1), 0.0)
-    central = _unit_scale(cross) + _unit_scale(general)
-    position = np.array([(1 + u.sentence.index) ** -POSITION_EXP for u in units])
-    # Topic words and named entities: those several articles use, weighted by how many do.
-    terms = [set(t) for t in tokens]
-    names = [{" ".join(_terms(m)) for m in found} - {""} for found in mentions]
-    # One article alone: its topic is what many of its sentences share, so spread is counted
-    # over sentences instead of articles.
-    alone = len(source_articles) <= 1
-    term_spread = _spread(terms, units, sources, alone)
-    name_spread = _spread(names, units, sources, alone)
-    groups = sum(sources[u.article] for u in units) if alone else len(source_articles)
-    single = 1 / max(groups, 1)  # a term only one article (or sentence) uses is no topic
-    coverage = np.array(
-        [sum(term_spread[t] for t in ts if term_spread[t] > single) / (len(ts) + 4) for ts in terms]
-    )
-    entities = np.array([sum(name_spread[k] for k in keys) for keys in names])
-    score = (
-        W_CENTRAL * _unit_scale(central)
-        + W_POSITION * position
-        + W_COVERAGE * _unit_scale(_unit_scale(coverage) + 0.5 * _unit_scale(entities))
-    )
-    for i, unit in enumerate(units):
-        if _dangling(unit.sentence.text):
-            score[i] *= DANGLING_FACTOR
-        score[i] *= math.exp(-OPINION_DECAY * _opinion_share(unit.sentence.text))
-    return score
-
-
-def _spread(
-    keysets: Sequence[set[str]],
-    units: Sequence[_Unit],
-    sources: Sequence[bool],
-    by_sentence: bool = False,
-) -> Counter[str]:
-    """Share of the source articles (or of their sentences) that use each key somewhere."""
-    used: dict[int, set[str]] = {}
-    for k, (keys, unit) in enumerate(zip(keysets, units, strict=True)):
-        if sources[unit.article]:
-            used.setdefault(k if by_sentence else unit.article, set()).update(keys)
-    spread: Counter[str] = Counter()
-    for keys in used.values():
-        spread.update(keys)
-    return Counter({k: v / max(len(used), 1) for k, v in spread.items()})
-
-
 def _unit_names(
-    units: Sequence[_Unit], articles: Sequence[Article], analyses: Mapping[str, Analysis]
+    units: Sequence[_Unit],
+    articles: Sequence[Article],
+    analyses: Mapping[str, Analysis],
 ) -> list[list[str]]:
     """Texts of the entity mentions inside each unit's sentence (one pass per article)."""
     found: list[list[str]] = [[] for _ in units]
@@ -411,10 +354,16 @@ def _opinion_share(text: str) -> float:
     return hits / len(tokens)
 
 
-def _unit_scale(values: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Scale non-negative values to [0, 1] by their maximum."""
-    top = float(values.max()) if values.size else 0.0
-    return values / top if top > 0 else np.zeros_like(values)
+def _prior(units: Sequence[_Unit]) -> NDArray[np.float64]:
+    """Lead prior of every unit: position, lowered for dangling starts and opinionated wording."""
+    prior = np.empty(len(units))
+    for i, unit in enumerate(units):
+        index = unit.sentence.index
+        value = 1.0 if index == 0 else LEAD_REST * (1 + index) ** -LEAD_DECAY
+        if _dangling(unit.sentence.text):
+            value *= DANGLING_FACTOR
+        prior[i] = value * math.exp(-OPINION_DECAY * _opinion_share(unit.sentence.text))
+    return prior
 
 
 def _concepts(
@@ -423,10 +372,9 @@ def _concepts(
     """Word bigrams of every unit and their weight: how many source articles state them.
 
     A bigram that several outlets write independently is a fact of the story (Gillick and
-    Favre's concept model); one only a single article uses carries no cross-source weight.
+    Favre's concept model); one too few articles use carries no weight.
     """
     concepts = []
-    df: Counter[str] = Counter()
     seen: dict[int, set[str]] = {}
     for unit in units:
         # Word bigrams as written (stemmed), as ROUGE-2 and a reader see them; a pair of two
@@ -440,9 +388,11 @@ def _concepts(
         concepts.append(grams)
         if sources[unit.article]:
             seen.setdefault(unit.article, set()).update(grams)
+    df: Counter[str] = Counter()
     for found in seen.values():
         df.update(found)
-    floor = CONCEPT_MIN_DF if len(seen) >= CONCEPT_MIN_DF else 1
+    # Fewer articles than the floor: every article must state it; one article: all count.
+    floor = min(CONCEPT_MIN_DF, len(seen)) if len(seen) > 1 else 1
     weights = {g: float(n) for g, n in df.items() if n >= floor}
     return concepts, weights
 
@@ -450,112 +400,148 @@ def _concepts(
 def _select(
     units: Sequence[_Unit],
     sim: NDArray[np.float64],
-    salience: NDArray[np.float64],
+    prior: NDArray[np.float64],
     budget: int,
     concepts: Sequence[frozenset[str]],
     weights: Mapping[str, float],
 ) -> list[int]:
-    """Greedy selection under a word budget: salience plus new concepts, minus redundancy.
+    """Sentences maximising covered concept weight plus lead prior within the word budget.
 
-    A sentence that needs context (the sentence naming a quote's speaker, the antecedent of
-    its pronoun) is weighed together with the context it still lacks, and both are taken at
-    once, so a sentence is never lost because its context could not stand alone.
+    An integer program (HiGHS through scipy): a concept counts once however many chosen
+    sentences state it, which is the redundancy control; no two near-duplicates are chosen;
+    a sentence needing context (a quote's speaker, a pronoun's antecedent) comes only with it.
     """
-    n = len(units)
-    chosen: list[int] = []
-    used = 0
-    pool = [i for i, u in enumerate(units) if u.candidate]
-    usable = [i for i, u in enumerate(units) if u.candidate or u.context]
-    # Weighted concepts not yet covered, per unit, kept up to date through an inverted index.
-    holders: dict[str, list[int]] = {}
-    gain = np.zeros(n)
-    for i in usable:
-        for g in concepts[i]:
-            if g in weights:
-                holders.setdefault(g, []).append(i)
-                gain[i] += weights[g]
-    scale = float(gain[pool].max()) if pool else 0.0
-    scale = scale or 1.0
-    words = np.array([max(u.words, 10) for u in units], dtype=np.float64)
-    length = np.array([u.words for u in units])
-    # New concepts per word: a dense sentence beats a long one saying the same.
-    density = 20.0 / words
-    open_ = np.zeros(n, dtype=bool)
-    open_[pool] = True
-    bundles = {i: b for i in pool if units[i].requires and (b := _bundle(units, i)) is not None}
-    # A bound on each bundle's score (gains only shrink, the context only gets shorter), best
-    # first: bundles that cannot beat the best single sentence are not scored at all.
-    bound = {
-        i: MMR_LAMBDA * float(salience[i])
-        + W_CONCEPT
-        * (float(gain[i]) + sum(float(gain[j]) for j in b))
-        / scale
-        * 20.0
-        / (float(words[i]) + min(float(words[j]) for j in b))
-        for i, b in bundles.items()
+    top = max(weights.values(), default=1.0)
+    pool = [
+        i
+        for i, u in enumerate(units)
+        if u.candidate and (not u.requires or _bundle(units, i) is not None)
+    ]
+    # An opinionated sentence keeps only part of the worth of the concepts it states (the
+    # same factor as its prior), so a neutral wording of a shared fact wins.
+    kept = {
+        i: math.exp(-OPINION_DECAY * _opinion_share(units[i].sentence.text))
+        for i in range(len(units))
     }
-    by_bound = sorted(bundles, key=lambda i: -bound[i])
-    # Needing more context than a bundle may carry: only once that context is shown anyway.
-    waiting = {i: units[i].requires for i in pool if units[i].requires and i not in bundles}
-    taken: set[int] = set()
-    nearest = np.zeros(n)  # highest similarity to any chosen sentence
-    while True:
-        ready = open_ & (length <= budget - used) & (nearest < DUPLICATE_SIM)
-        for i, needs in waiting.items():
-            if ready[i] and not needs <= taken:
-                ready[i] = False
-        score = (
-            MMR_LAMBDA * salience - (1 - MMR_LAMBDA) * nearest + W_CONCEPT * gain / scale * density
-        )
-        extra: dict[int, list[int]] = {}
-        lacking: dict[int, list[int]] = {}
-        for i, bundle in bundles.items():
-            if ready[i]:
-                missing = [j for j in bundle if j not in taken]
-                if missing:  # otherwise its context is shown: scored as a sentence of its own
-                    lacking[i] = missing
-                    ready[i] = False
-        single = np.where(ready, score, -np.inf)
-        top = float(single.max()) if ready.any() else -np.inf
-        for i in by_bound:
-            if bound[i] <= top:
-                break
-            missing = lacking.get(i, [])
-            if not missing:
-                continue
-            # Scalar arithmetic: bundles are one to three sentences, numpy indexing costs more.
-            members = [i, *missing]
-            size = sum(int(length[j]) for j in members)
-            if size > budget - used or max(float(nearest[j]) for j in missing) >= DUPLICATE_SIM:
-                continue
-            # The context's words dilute the sentence's salience; its concepts count too.
-            together = sum(float(words[j]) for j in members)
-            value = (
-                MMR_LAMBDA * float(salience[i]) * float(words[i]) / together
-                - (1 - MMR_LAMBDA) * max(float(nearest[j]) for j in members)
-                + W_CONCEPT * sum(float(gain[j]) for j in members) / scale * 20.0 / together
-            )
-            if value > top:
-                top, extra = value, {i: missing}
-                score[i] = value
-                ready[i] = True
-        if not ready.any():
-            break
-        best = int(np.argmax(np.where(ready, score, -np.inf)))
-        for pick in [*extra.get(best, ()), best]:
-            chosen.append(pick)
-            taken.add(pick)
-            open_[pick] = False
-            nearest = np.maximum(nearest, sim[pick])
-            for g in concepts[pick]:
-                for j in holders.pop(g, ()):
-                    gain[j] -= weights[g]
-            used += units[pick].words
+
+    def value(i: int) -> float:
+        """Objective per word of a sentence alone: the bound pruning ranks by."""
+        covered = kept[i] * sum(weights.get(g, 0.0) for g in concepts[i]) / top
+        return LEAD_WEIGHT * float(prior[i]) / max(budget, 1) + covered / max(units[i].words, 1)
+
+    keep = max(PRUNE_MIN, math.ceil(PRUNE_PER_20_WORDS * budget / 20))
+    pool = sorted(sorted(pool, key=lambda i: (-value(i), i))[:keep])
+    context = {j for i in pool if units[i].requires for j in _bundle(units, i) or ()}
+    chosen = _solve(units, sim, prior, budget, concepts, weights, pool, context, kept)
     if not chosen and pool:
         # The budget is smaller than every sentence: one sentence is still better than none.
         free = [i for i in pool if not units[i].requires] or pool
-        chosen.append(max(free, key=lambda i: (salience[i], -i)))
+        chosen.append(max(free, key=lambda i: (prior[i], -i)))
     return chosen
+
+
+def _solve(
+    units: Sequence[_Unit],
+    sim: NDArray[np.float64],
+    prior: NDArray[np.float64],
+    budget: int,
+    concepts: Sequence[frozenset[str]],
+    weights: Mapping[str, float],
+    pool: Sequence[int],
+    context: set[int],
+    kept: Mapping[int, float],
+) -> list[int]:
+    """The concept ILP over ``pool`` (and the context sentences it may need); [] if none fits.
+
+    ``kept`` is the share of its concepts' worth each sentence keeps (opinion lowers it): the
+    rest is charged as a cost of choosing it.
+    """
+    variables = sorted(set(pool) | context)
+    if not variables:
+        return []
+    column = {u: k for k, u in enumerate(variables)}
+    names = sorted({g for i in variables for g in concepts[i] if g in weights})
+    concept_column = {g: len(variables) + k for k, g in enumerate(names)}
+    n = len(variables) + len(names)
+    top = max(weights.values(), default=1.0)
+    lengths = np.array([units[i].words for i in variables], dtype=np.float64)
+    objective = np.zeros(n)  # milp minimises
+    objective[: len(variables)] = -LEAD_WEIGHT * prior[variables] * lengths / max(budget, 1)
+    objective[: len(variables)] += [
+        (1.0 - kept[i]) * sum(weights.get(g, 0.0) for g in concepts[i]) / top for i in variables
+    ]
+    objective[len(variables) :] = [-weights[g] / top for g in names]
+    rows: list[dict[int, float]] = [dict(enumerate(lengths))]
+    upper = [float(budget)]
+    holders: dict[str, list[int]] = {}
+    for k, i in enumerate(variables):
+        for g in sorted(concepts[i]):
+            if g in concept_column:
+                holders.setdefault(g, []).append(k)
+    for g in names:  # a concept is covered only by a chosen sentence stating it
+        rows.append({concept_column[g]: 1.0} | {k: -1.0 for k in holders[g]})
+        upper.append(0.0)
+    for k, i in enumerate(variables):
+        for j in sorted(units[i].requires):  # no sentence without its context
+            rows.append({k: 1.0, column[j]: -1.0} if j in column else {k: 1.0})
+            upper.append(0.0)
+        if i not in pool:  # a context sentence only for a sentence that needs it
+            needs = [column[d] for d in variables if i in units[d].requires]
+            rows.append({k: 1.0} | {d: -1.0 for d in needs})
+            upper.append(0.0)
+    near = sim[np.ix_(variables, variables)] >= DUPLICATE_SIM
+    for a, b in zip(*np.nonzero(np.triu(near, k=1)), strict=True):
+        rows.append({int(a): 1.0, int(b): 1.0})  # never two sentences saying the same
+        upper.append(1.0)
+    chosen = _milp(objective, rows, upper)
+    return [variables[k] for k in range(len(variables)) if chosen[k]]
+
+
+def _milp(
+    objective: NDArray[np.float64], rows: Sequence[Mapping[int, float]], upper: Sequence[float]
+) -> list[bool]:
+    """Minimise ``objective`` over 0/1 variables with ``row . x <= upper`` for every row
+    (HiGHS through highspy); all False when no solution is found.
+
+    highspy's raw solver class is used with logging off before anything else: its public
+    ``Highs`` prints a banner to stdout on construction, and the HiGHS bundled with scipy
+    prints a stray line when it repairs a presolved solution (ERGO-Code/HiGHS#2783); either
+    would corrupt a command's JSON output.
+    """
+    import highspy
+    from highspy._core import _Highs
+
+    solver = _Highs()
+    solver.setOptionValue("output_flag", False)
+    solver.setOptionValue("time_limit", SOLVER_SECONDS)
+    solver.setOptionValue("threads", 1)  # deterministic and no worker pool to start
+    n = len(objective)
+    starts = np.cumsum([0] + [len(row) for row in rows], dtype=np.int32)
+    index = np.array([c for row in rows for c in row], dtype=np.int32)
+    value = np.array([v for row in rows for v in row.values()], dtype=np.float64)
+    solver.passModel(
+        n,
+        len(rows),
+        len(index),
+        int(highspy.MatrixFormat.kRowwise),
+        int(highspy.ObjSense.kMinimize),
+        0.0,
+        np.asarray(objective, dtype=np.float64),
+        np.zeros(n),
+        np.ones(n),
+        np.full(len(rows), -highspy.kHighsInf),
+        np.asarray(upper, dtype=np.float64),
+        starts,
+        index,
+        value,
+        np.full(n, int(highspy.HighsVarType.kInteger), dtype=np.int32),
+    )
+    solver.run()
+    if solver.getInfo().primal_solution_status != int(
+        highspy.SolutionStatus.kSolutionStatusFeasible
+    ):
+        return [False] * n
+    return [x > 0.5 for x in solver.getSolution().col_value]
 
 
 def _bundle(units: Sequence[_Unit], i: int) -> tuple[int, ...] | None:
