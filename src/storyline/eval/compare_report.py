@@ -18,9 +18,8 @@ import numpy as np
 from ..analyze import analyze
 from ..records import Claim, Comparison, Contradiction
 from ..settings import Settings
-from ..story.compare import claim_similarity, compare_story
+from ..story.compare import claim_similarity, compare_for
 from ..story.entities import canonical_entities
-from ..story.unique import sentence_embedder
 from .common import read_records
 from .compare import event_articles
 
@@ -47,7 +46,6 @@ class EventComparison:
 
 def compare_events(path: Path, settings: Settings) -> Iterator[EventComparison]:
     """Analyse and compare every event of a comparison file, in file order (no summaries)."""
-    embed = sentence_embedder(settings.embeddings)
     for number, record in enumerate(read_records(path), 1):
         where = f"{path}:{number}"
         event = str(record.get("id") or number)
@@ -56,7 +54,7 @@ def compare_events(path: Path, settings: Settings) -> Iterator[EventComparison]:
             a.id: x for a, x in zip(articles, analyze(articles, settings.spacy_model), strict=True)
         }
         _, aliases = canonical_entities(articles, analyses)
-        comparison = compare_story(articles, analyses, aliases, embed, settings.spacy_model)
+        comparison = compare_for(articles, analyses, aliases, settings)
         claims, sim = claim_similarity(articles, analyses, aliases)
         where_is = {(c.article_id, c.sentence_index): k for k, c in enumerate(claims)}
         outlets = [t.outlet for t in comparison.outlets]

@@ -6,11 +6,10 @@ from collections.abc import Mapping, Sequence
 
 from ..records import Analysis, Article, Story
 from ..settings import Settings
-from .compare import compare_story
+from .compare import compare_for
 from .entities import canonical_entities
 from .quotes import merge_quotes
 from .summarize import summarize
-from .unique import sentence_embedder
 
 
 def build_story(
@@ -36,11 +35,5 @@ def build_story(
         first_published=dated[0] if dated else None,
         last_published=dated[-1] if dated else None,
         outlets=tuple(dict.fromkeys(a.outlet for a in articles if a.outlet)),
-        comparison=compare_story(
-            articles,
-            analyses,
-            alias_map,
-            sentence_embedder(settings.embeddings),
-            settings.spacy_model,
-        ),
+        comparison=compare_for(articles, analyses, alias_map, settings),
     )

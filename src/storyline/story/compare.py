@@ -34,11 +34,20 @@ from ..records import (
     Mention,
     OutletTone,
 )
+from ..settings import Settings
 from .contradict import Quantity, contradiction, quantities
 from .entities import canonical_key
 from .lexical import NEWS_STOP_WORDS, NUMBER_WORDS, QUOTED, WORD, lexicon, stem
 from .timeline import build_timeline
-from .unique import MIN_TERMS, Embed, captions, embedding_matches, normalise, quoted_elsewhere
+from .unique import (
+    MIN_TERMS,
+    Embed,
+    captions,
+    embedding_matches,
+    normalise,
+    quoted_elsewhere,
+    sentence_embedder,
+)
 
 # Cosine at which two claims state the same thing (agreement).
 ALIGN = 0.35
@@ -101,6 +110,17 @@ class _ClaimInfo:
 def outlet_label(article: Article) -> str:
     """The outlet name of an article; an unnamed outlet is told apart by its article id."""
     return article.outlet or f"unknown outlet ({article.id[:8]})"
+
+
+def compare_for(
+    articles: Sequence[Article],
+    analyses: Mapping[str, Analysis],
+    alias_map: Mapping[str, str] | None,
+    settings: Settings,
+) -> Comparison:
+    """:func:`compare_story` with the embeddings and spaCy model the settings name."""
+    embed = sentence_embedder(settings.embeddings)
+    return compare_story(articles, analyses, alias_map, embed, settings.spacy_model)
 
 
 def compare_story(

@@ -407,7 +407,7 @@ def _select(
 ) -> list[int]:
     """Sentences maximising covered concept weight plus lead prior within the word budget.
 
-    An integer program (HiGHS through scipy): a concept counts once however many chosen
+    An integer program (HiGHS through highspy): a concept counts once however many chosen
     sentences state it, which is the redundancy control; no two near-duplicates are chosen;
     a sentence needing context (a quote's speaker, a pronoun's antecedent) comes only with it.
     """
