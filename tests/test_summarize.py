@@ -10,7 +10,7 @@ import pytest
 
 from conftest import QUARTZ_SEED, VANITY_FAIR_SEED
 from storyline.analyze.nlp import sentences_and_mentions
-from storyline.records import Analysis, Article, Quote, SummarySentence
+from storyline.records import Analysis, Article, Claim, ClaimGroup, Quote, SummarySentence
 from storyline.story.summarize import summarize
 
 # Openings that need an antecedent, written out here independently of the module's lexicon
@@ -175,6 +175,42 @@ def test_real_paraphrase_is_cited_and_unrelated_sentence_is_not() -> None:
     cited = [analyses[c.article_id].sentences[c.sentence_index].text for c in sentence.citations]
     assert cited[1] == "“Sometimes you have to walk.”"
     assert not any("intelligence community" in text for text in cited)
+
+
+def test_claims_the_comparison_aligned_cite_each_other(
+    seeds: tuple[list[Article], dict[str, Analysis]],
+) -> None:
+    # The seeds' sanctions sticking point, in words that share almost nothing: with only
+    # those two sentences in the story, the one chosen cites the other outlet's only when the
+    # comparison aligned the two (a ClaimGroup), never by word overlap.
+    articles, analyses = seeds
+    vanity, quartz = articles
+    sentence = {
+        a.id: next(s for s in analyses[a.id].sentences if "sanctions" in s.text)
+        for a in (vanity, quartz)
+    }
+    claims = tuple(
+        Claim(
+            a.id,
+            a.source,
+            sentence[a.id].index,
+            sentence[a.id].start,
+            sentence[a.id].end,
+            sentence[a.id].text,
+        )
+        for a in (quartz, vanity)
+    )
+    only = {a.id: replace(analyses[a.id], sentences=(sentence[a.id],)) for a in articles}
+    plain = summarize([quartz, vanity], only, words=40)
+    grouped = summarize(
+        [quartz, vanity],
+        only,
+        words=40,
+        agreed=[ClaimGroup(claims, ("quartz", "vanityfair"), "all")],
+    )
+    assert plain and all(len(s.citations) == 1 for s in plain)
+    assert [s.text for s in grouped] == [s.text for s in plain]
+    assert all({c.article_id for c in s.citations} == {quartz.id, vanity.id} for s in grouped)
 
 
 def test_no_dangling_opening_without_its_predecessor(

@@ -97,11 +97,13 @@ def run_events(path: Path, settings: Settings) -> Iterator[EventResult]:
             a.id: x for a, x in zip(articles, analyze(articles, settings.spacy_model), strict=True)
         }
         _, alias_map = canonical_entities(articles, analyses)
+        comparison = compare_for(articles, analyses, alias_map, settings)
         sentences = summarize(
             articles,
             analyses,
             words=settings.summary_words,
             citation_threshold=settings.citation_threshold,
+            agreed=comparison.agreed,
         )
         summary = " ".join(s.text for s in sentences)
         lead = lead_summary(articles, analyses, max(len(summary.split()), 1))
@@ -111,7 +113,7 @@ def run_events(path: Path, settings: Settings) -> Iterator[EventResult]:
             summary=summary,
             lead=lead,
             references=references,
-            comparison=compare_for(articles, analyses, alias_map, settings),
+            comparison=comparison,
         )
 
 

@@ -18,6 +18,8 @@ from ..analyze import analyze
 from ..errors import InputError
 from ..records import Analysis, Article, SummarySentence
 from ..settings import Settings
+from ..story.compare import compare_for
+from ..story.entities import canonical_entities
 from ..story.summarize import summarize
 from .baselines import BASELINES
 from .common import read_records, rouge, truncate_words
@@ -83,9 +85,16 @@ def analyse_clusters(clusters: Sequence[Cluster], settings: Settings) -> dict[st
 def storyline_summary(
     cluster: Cluster, analyses: Mapping[str, Analysis], settings: Settings, words: int
 ) -> tuple[SummarySentence, ...]:
-    """Storyline's summary of a cluster at a word budget."""
+    """Storyline's summary of a cluster at a word budget (with the comparison's agreement,
+    as a story build does)."""
+    _, alias_map = canonical_entities(cluster.articles, analyses)
+    comparison = compare_for(cluster.articles, analyses, alias_map, settings)
     return summarize(
-        cluster.articles, analyses, words=words, citation_threshold=settings.citation_threshold
+        cluster.articles,
+        analyses,
+        words=words,
+        citation_threshold=settings.citation_threshold,
+        agreed=comparison.agreed,
     )
 
 

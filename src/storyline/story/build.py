@@ -20,6 +20,7 @@ def build_story(
     # The earliest article's headline names the story: it broke the news.
     first = min(articles, key=lambda a: (a.published is None, a.published or ""))
     entities, alias_map = canonical_entities(articles, analyses)
+    comparison = compare_for(articles, analyses, alias_map, settings)
     return Story(
         id=story_id,
         title=first.title,
@@ -29,11 +30,12 @@ def build_story(
             analyses,
             words=settings.summary_words,
             citation_threshold=settings.citation_threshold,
+            agreed=comparison.agreed,
         ),
         quotes=merge_quotes(articles, analyses, alias_map),
         entities=entities,
         first_published=dated[0] if dated else None,
         last_published=dated[-1] if dated else None,
         outlets=tuple(dict.fromkeys(a.outlet for a in articles if a.outlet)),
-        comparison=compare_for(articles, analyses, alias_map, settings),
+        comparison=comparison,
     )

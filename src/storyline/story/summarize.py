@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from ..records import Analysis, Article, Citation, Sentence, SummarySentence
+from ..records import Analysis, Article, Citation, ClaimGroup, Sentence, SummarySentence
 from .lexical import NEWS_STOP_WORDS, QUOTED, WORD, lexicon, stem
 
 MIN_WORDS = 6
@@ -42,6 +42,9 @@ LEAD_REST, LEAD_DECAY = 0.65, 0.3
 # Sentences given to the solver: the best by prior and concept density, this many per 20
 # words of budget (at least PRUNE_MIN); it keeps a 50-article story well under a second.
 PRUNE_PER_20_WORDS, PRUNE_MIN = 3, 20
+# An agreed group (the comparison's paraphrase alignment) is worth this many bigrams that
+# all its articles share.
+AGREED_WEIGHT = 1.0
 SOLVER_SECONDS = 2.0  # safety net only: pruned problems solve in milliseconds
 # Above this cosine two sentences say the same thing: never pick both.
 DUPLICATE_SIM = 0.4
@@ -124,8 +127,14 @@ def summarize(
     analyses: Mapping[str, Analysis],
     words: int = 120,
     citation_threshold: float = 0.45,
+    agreed: Sequence[ClaimGroup] = (),
 ) -> tuple[SummarySentence, ...]:
-    """Extractive multi-document summary of a story; every sentence cites its sources."""
+    """Extractive multi-document summary of a story; every sentence cites its sources.
+
+    ``agreed`` (the outlet comparison's groups of claims stating the same thing, paraphrases
+    included) makes each group one more concept, worth as much as a bigram all its articles
+    share, and its members cite each other.
+    """
     units = _units(articles, analyses)
     if not units:
         return ()
@@ -146,6 +155,7 @@ def summarize(
     sources = [a.duplicate_of is None for a in articles]
     names = _unit_names(units, articles, analyses)
     concepts, weights = _concepts(units, sources)
+    peers = _agreement(units, articles, sources, agreed, concepts, weights)
     chosen = _select(units, sim, _prior(units), words, concepts, weights)
     anchors = [_anchors(u, n) for u, n in zip(units, names, strict=True)]
     content = [frozenset(t) - a for t, a in zip(tokens, anchors, strict=True)]
@@ -187,6 +197,8 @@ def summarize(
             best = max(scores, default=None)
             if best is not None and best[0] >= citation_threshold:
                 cites.append(_citation(units[-best[1]].sentence))
+            elif a in peers.get(i, {}):  # the comparison aligned them (a paraphrase)
+                cites.append(_citation(units[peers[i][a]].sentence))
         summary.append(SummarySentence(unit.sentence.text, tuple(cites)))
     return tuple(summary)
 
@@ -395,6 +407,33 @@ def _concepts(
     floor = min(CONCEPT_MIN_DF, len(seen)) if len(seen) > 1 else 1
     weights = {g: float(n) for g, n in df.items() if n >= floor}
     return concepts, weights
+
+
+def _agreement(
+    units: Sequence[_Unit],
+    articles: Sequence[Article],
+    sources: Sequence[bool],
+    agreed: Sequence[ClaimGroup],
+    concepts: list[frozenset[str]],
+    weights: dict[str, float],
+) -> dict[int, dict[int, int]]:
+    """Add each agreed group as a concept (in place); return, per member unit, the unit of
+    every other article in its group (article index -> unit index), for citations."""
+    where = {(articles[u.article].id, u.sentence.index): i for i, u in enumerate(units)}
+    peers: dict[int, dict[int, int]] = {}
+    for k, group in enumerate(agreed):
+        members = [
+            where[key] for c in group.claims if (key := (c.article_id, c.sentence_index)) in where
+        ]
+        by_article = {units[i].article: i for i in reversed(members)}  # first claim per article
+        if len(by_article) < 2:
+            continue
+        name = f"agreed#{k}"  # cannot clash with a bigram: no word holds "#"
+        weights[name] = AGREED_WEIGHT * sum(sources[a] for a in by_article)
+        for i in members:
+            concepts[i] = concepts[i] | {name}
+            peers[i] = {a: j for a, j in by_article.items() if a != units[i].article}
+    return peers
 
 
 def _select(
