@@ -23,7 +23,7 @@ from storyline.store import open_store
 from webfixtures import BACKENDS, web_store
 
 TOKEN = "s3cret-token-for-tests"
-QUARTZ = "0f9ed026fb0df62e"
+QUARTZ = "ec4af75bb05d79b2"
 VANITY_FAIR = "939df40f80c64eb9"
 ERROR_KEYS = {"status", "code", "message", "details"}
 
