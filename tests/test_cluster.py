@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from storyline.analyze import analyze
 from storyline.cluster import (
     FEATURES,
     OnlineClusterer,
+    StoryState,
     default_model,
     load_model,
     profile,
@@ -132,6 +134,22 @@ def test_model_prefers_the_same_event_and_penalises_conflicting_years() -> None:
     assert model.probability(conflicting) < model.probability(features)
 
 
+def test_story_embedding_is_stored_compactly_and_older_list_states_still_load() -> None:
+    vector = np.linspace(-1.0, 1.0, 384)
+    state = StoryState("s1", {}, {}, {}, {}, {}, 1, "t", None, None, 1, vector)
+    stored = json.loads(json.dumps(state.to_json()))
+    assert isinstance(stored["embedding32"], str) and "embedding" not in stored
+    row = {"id": "s1", "title": "t", "first_published": None, "last_published": None}
+    restored = StoryState.from_row({**row, "last_seq": 1, "state": stored}).embedding
+    assert restored is not None and np.allclose(restored, vector, atol=1e-6)
+    legacy = {**stored, "embedding": [0.5, 0.25]}
+    del legacy["embedding32"]
+    older = StoryState.from_row({**row, "last_seq": 1, "state": legacy}).embedding
+    assert older is not None and older.tolist() == [0.5, 0.25]
+    del legacy["embedding"]
+    assert StoryState.from_row({**row, "last_seq": 1, "state": legacy}).embedding is None
+
+
 def test_pinned_article_joins_its_story_however_unlike_it_is() -> None:
     store = SQLiteStore(":memory:")
     clusterer = OnlineClusterer(store, Settings())
@@ -183,7 +201,7 @@ def test_embedding_model_reads_the_cosine_and_scores_unembedded_stories_without_
     clusterer.prepare(articles[:1])
     with store.transaction():
         chile = clusterer.assign(
-            articles[0], analyses[0], store.add_article(*[articles[0], analyses[0]])
+            articles[0], analyses[0], store.add_article(articles[0], analyses[0])
         )
     assert clusterer.active[chile].embedding is not None
     assert clusterer.active[summit].embedding is None

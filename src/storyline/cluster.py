@@ -27,6 +27,7 @@ set (they stay stored). Same input order, same stories.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import math
@@ -164,8 +165,8 @@ class StoryState:
             "years": self.years,
             "count": self.count,
         }
-        if self.embedding is not None:
-            data["embedding"] = np.round(self.embedding, 5).tolist()
+        if self.embedding is not None:  # float32 bytes: a list of 384 floats is slow JSON
+            data["embedding32"] = base64.b64encode(self.embedding.astype("<f4").tobytes()).decode()
         return data
 
     @staticmethod
@@ -184,8 +185,18 @@ class StoryState:
             row["first_published"],
             row["last_published"],
             row["last_seq"],
-            np.array(state["embedding"], dtype=np.float64) if state.get("embedding") else None,
+            _stored_embedding(state),
         )
+
+
+def _stored_embedding(state: Mapping[str, Any]) -> Embedding | None:
+    """A story's embedding sum from its stored state (float32 bytes, or a list before)."""
+    if state.get("embedding32"):
+        raw = base64.b64decode(state["embedding32"])
+        return np.frombuffer(raw, dtype="<f4").astype(np.float64)
+    if state.get("embedding"):
+        return np.array(state["embedding"], dtype=np.float64)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +272,7 @@ class Vectors:
     lead: dict[str, float]
     # the same times IDF again: the dot with a story's raw sums is then its IDF-weighted dot
     scaled: tuple[dict[str, float], dict[str, float], dict[str, float]]
+    embedding: Embedding | None = None  # the profile's embedding as an array
 
 
 @dataclass(slots=True)
@@ -273,6 +285,7 @@ class OnlineClusterer:
     active: dict[str, StoryState] = field(default_factory=dict)
     _postings: dict[str, dict[str, float]] = field(default_factory=dict)
     _norms: dict[str, tuple[float, float, float]] = field(default_factory=dict)
+    _embedding_units: dict[str, Embedding] = field(default_factory=dict)  # story sums, unit
     _df: dict[str, int] = field(default_factory=dict)  # mirror of the store's counts
     _ldf: dict[str, float] = field(default_factory=dict)  # log(1 + df), kept beside it
     _total: int = 0
@@ -335,6 +348,7 @@ class OnlineClusterer:
         self.active.clear()
         self._postings.clear()
         self._norms.clear()
+        self._embedding_units.clear()
         self._df.clear()
         self._ldf.clear()
         self._horizon = -math.inf
@@ -360,7 +374,8 @@ class OnlineClusterer:
             for part in (prof.body, prof.entities, prof.lead)
         ]
         scaled = [{t: w * idf[t] for t, w in part.items()} for part in parts]
-        return Vectors(parts[0], parts[1], parts[2], (scaled[0], scaled[1], scaled[2]))
+        embedding = None if prof.embedding is None else np.array(prof.embedding, dtype=np.float64)
+        return Vectors(parts[0], parts[1], parts[2], (scaled[0], scaled[1], scaled[2]), embedding)
 
     def idf(self, term: str) -> float:
         """Smoothed inverse document frequency of a term now (terms never counted: df 0)."""
@@ -500,9 +515,9 @@ class OnlineClusterer:
         )
         conflict = 1.0 if prof.years and state.years and prof.years.isdisjoint(state.years) else 0.0
         embedded = None
-        if prof.embedding is not None and state.embedding is not None:
-            norm = float(np.linalg.norm(state.embedding)) or 1.0
-            embedded = float(np.dot(state.embedding, prof.embedding)) / norm
+        unit = self._embedding_units.get(state.id)
+        if vec.embedding is not None and unit is not None:
+            embedded = float(unit @ vec.embedding)
         return [body, ents, lead, numbers, conflict, _gap(prof.published, state), embedded]
 
     def candidates(self, prof: Profile, vec: Vectors) -> list[str]:
@@ -537,12 +552,17 @@ class OnlineClusterer:
             for p in (state.body, state.entities, state.lead)
         )
         self._norms[state.id] = (b, e, lead)
+        if state.embedding is not None:
+            self._embedding_units[state.id] = state.embedding / (
+                float(np.linalg.norm(state.embedding)) or 1.0
+            )
         for term, value in [*state.body.items(), *state.entities.items()]:
             self._postings.setdefault(term, {})[state.id] = value
 
     def _deactivate(self, story_id: str) -> None:
         state = self.active.pop(story_id, None)
         self._norms.pop(story_id, None)
+        self._embedding_units.pop(story_id, None)
         if state is None:
             return
         for term in [*state.body, *state.entities]:
