@@ -10,6 +10,7 @@ import pytest
 
 from conftest import eval_data_dir
 from storyline.cluster import load_model
+from storyline.errors import InputError
 from storyline.eval import train_cluster
 from storyline.eval.cluster import (
     agglomerative_baseline,
@@ -119,6 +120,48 @@ def test_ecbplus_bcubed_f1_floor_with_embeddings(ecbplus_500: Stream) -> None:
     articles, analyses, gold = ecbplus_500
     stories, _ = run_stream(articles, analyses, Settings(embeddings="minilm"))
     assert bcubed(stories, gold)[2] >= 0.88
+
+
+HANOI_2 = (
+    "Trump and Kim end Hanoi summit early",
+    "Donald Trump and Kim Jong Un cut short their second summit in Hanoi without a deal "
+    "on North Korea's nuclear weapons after Kim asked for sanctions relief.",
+)
+SINGAPORE = (
+    "Singapore summit: Trump and Kim sign a vague pledge",
+    "Donald Trump and Kim Jong Un met in Singapore and signed a statement on the "
+    "denuclearisation of the Korean peninsula, the first summit between the two nations.",
+)
+
+
+def test_train_cluster_folds_report_held_out_scores_per_file_and_write_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [  # two topics (quakes, summits), each with two events: groups by topic
+        ("q1", QUAKE_A1, "1_chile"),
+        ("s1", SUMMIT, "2_hanoi"),
+        ("q2", QUAKE_A2, "1_chile"),
+        ("s2", SINGAPORE, "2_singapore"),
+        ("q3", QUAKE_B, "1_sumatra"),
+        ("s3", HANOI_2, "2_hanoi"),
+    ]
+    data = tmp_path / "topics.jsonl"
+    data.write_text(
+        "".join(
+            json.dumps({"id": i, "title": t, "text": x, "published": None, "label": g}) + "\n"
+            for i, (t, x), g in rows
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "model.json"
+    train_cluster.main([str(data), "--folds", "2", "--group-pattern", "^[0-9]+", "--out", str(out)])
+    report = json.loads(capsys.readouterr().out)
+    assert not out.exists()
+    assert report["folds"] == 2 and len(report["fold_thresholds"]) == 2
+    f1 = report["heldout_bcubed_f1"]["topics.jsonl"]
+    assert 0.0 < f1 <= 1.0
+    with pytest.raises(InputError):
+        train_cluster.main([str(data), "--folds", "1"])
 
 
 @pytest.mark.parametrize("embeddings", [False, True])

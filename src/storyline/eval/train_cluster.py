@@ -7,19 +7,25 @@ article's gold story). A logistic regression on those examples, plus the join an
 bridge-merge thresholds that give the best online B-cubed F1 on the ``--calibrate``
 files (default: the same files), is written as ``cluster_model.json``, or with
 ``--embeddings`` (MiniLM cosine added) as ``cluster_model_minilm.json`` (or ``--out``).
-Deterministic: same files, same coefficients.
+``--folds K`` instead reports grouped K-fold cross-validation (nothing is written): for
+each fold, weights and thresholds come from the other groups of every file and the
+held-out groups are clustered and scored; a group is the part of a gold label matched
+by ``--group-pattern`` (e.g. ``^[0-9]+`` for ECB+ topics, whose two events share a
+topic), or the whole label. Deterministic: same files, same coefficients.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..analyze import sentences_and_mentions
 from ..cluster import FEATURES, OnlineClusterer, PairModel, embedding_text, profile
+from ..errors import InputError
 from ..records import Analysis, Article
 from ..settings import Settings
 from ..store import SQLiteStore
@@ -143,6 +149,87 @@ def calibrate(
     }
 
 
+def subset(data: Stream, keep: Callable[[str], bool]) -> Stream:
+    """The articles of a stream whose gold label ``keep`` accepts, in stream order."""
+    articles, analyses, labels, vectors = data
+    index = [i for i, label in enumerate(labels) if keep(label)]
+    return (
+        [articles[i] for i in index],
+        [analyses[i] for i in index],
+        [labels[i] for i in index],
+        None if vectors is None else [vectors[i] for i in index],
+    )
+
+
+def cross_validate(
+    streams: dict[str, Stream],
+    names: Sequence[str],
+    settings: Settings,
+    folds: int,
+    pattern: str | None = None,
+) -> dict[str, Any]:
+    """Grouped K-fold held-out B-cubed F1 per file (article-weighted over the folds)."""
+    from .cluster import bcubed, run_stream
+
+    matcher = re.compile(pattern) if pattern else None
+
+    def group(label: str) -> str:
+        found = matcher.search(label) if matcher else None
+        return found.group(0) if found else label
+
+    keys = sorted({(name, group(label)) for name, data in streams.items() for label in data[2]})
+    fold_of = {key: i % folds for i, key in enumerate(keys)}
+
+    def side(name: str, fold: int, held_out: bool) -> Callable[[str], bool]:
+        def keep(label: str) -> bool:
+            return (fold_of[(name, group(label))] == fold) is held_out
+
+        return keep
+
+    held: dict[str, list[tuple[int, float]]] = {name: [] for name in streams}
+    thresholds = []
+    for fold in range(folds):
+        parts = {
+            name: (
+                subset(data, side(name, fold, held_out=False)),
+                subset(data, side(name, fold, held_out=True)),
+            )
+            for name, data in streams.items()
+        }
+        rows: list[list[float | None]] = []
+        targets: list[int] = []
+        for (articles, analyses, labels, vectors), _ in parts.values():
+            more_rows, more_targets = examples(articles, analyses, labels, settings, vectors)
+            rows.extend(more_rows)
+            targets.extend(more_targets)
+        if len(set(targets)) < 2:
+            raise InputError(f"fold {fold + 1}", "its training groups give one class: fewer folds")
+        fitted = [train_part for train_part, _ in parts.values() if train_part[0]]
+        model = calibrate(train(rows, targets, names), fitted, settings)
+        pair = PairModel(
+            tuple(model["weights"]),
+            model["bias"],
+            model["threshold"],
+            model["merge_threshold"],
+            tuple(model["features"]),
+        )
+        thresholds.append(model["threshold"])
+        for name, (_, (articles, analyses, labels, vectors)) in parts.items():
+            if articles:
+                stories, _ = run_stream(articles, analyses, settings, pair, vectors)
+                held[name].append((len(articles), bcubed(stories, labels)[2]))
+    return {
+        "folds": folds,
+        "group_pattern": pattern,
+        "heldout_bcubed_f1": {
+            name: round(sum(n * f1 for n, f1 in scores) / sum(n for n, _ in scores), 4)
+            for name, scores in held.items()
+            if scores
+        },
+        "fold_thresholds": thresholds,
+    }
+
+
 def stream(path: Path, settings: Settings, embeddings: bool) -> Stream:
     """A clustering file analysed, with sentence embeddings when asked for."""
     articles, analyses, labels = load(path, settings)
@@ -166,10 +253,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--embeddings", action="store_true", help="add the MiniLM cosine")
     parser.add_argument("--out", type=Path, help="default: the shipped model file")
+    parser.add_argument("--folds", type=int, help="report grouped K-fold held-out scores only")
+    parser.add_argument("--group-pattern", help="regex: the part of a label naming its group")
     args = parser.parse_args(argv)
     settings = Settings.load()
     names = EMBEDDING_FEATURES if args.embeddings else BASE_FEATURES
     fitted = {path: stream(path, settings, args.embeddings) for path in args.data}
+    if args.folds:
+        if args.folds < 2:
+            raise InputError("--folds", "needs at least 2 folds")
+        report = cross_validate(
+            {path.name: data for path, data in fitted.items()},
+            names,
+            settings.replace(cluster_threshold=0),
+            args.folds,
+            args.group_pattern,
+        )
+        print(json.dumps({"features": list(names), **report}))
+        return
     calibration = [
         fitted.get(path) or stream(path, settings, args.embeddings)
         for path in (args.calibrate or args.data)
