@@ -57,6 +57,10 @@ _CAPTION_DATE = re.compile(
 # Penn Treebank tags of a finite verb (or of the auxiliary that makes a verb finite).
 _FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 CAPTION_TOKENS = 24
+# Parsed verdicts kept per model and sentence text: a story is rebuilt whenever an article
+# joins it, and its claims are the same sentences again.
+PARSED_CACHE = 200_000
+_PARSED: dict[str, dict[str, bool]] = {}
 
 
 def is_caption(text: str, model: str = "en_core_web_sm") -> bool:
@@ -73,15 +77,19 @@ def captions(texts: Sequence[str], model: str = "en_core_web_sm") -> list[bool]:
     """
     out = [_marked(text.strip()) for text in texts]
     unmarked = [k for k, marked in enumerate(out) if not marked]
-    for k, doc in zip(
-        unmarked, _parser(model).pipe(texts[k].strip() for k in unmarked), strict=True
-    ):
-        if any(_finite(sentence.root) for sentence in doc.sents):
-            continue
+    known = _PARSED.setdefault(model, {})
+    todo = list(dict.fromkeys(texts[k].strip() for k in unmarked if texts[k].strip() not in known))
+    if len(known) + len(todo) > PARSED_CACHE:  # bounded: start over rather than grow
+        known.clear()
+    for text, doc in zip(todo, _parser(model).pipe(todo), strict=True):
         # The parser misreads some long sentences; one with a finite verb anywhere must be
         # short to count as a caption (the finite verb then sits in a relative clause: "...
         # the place where they'll have a chance to consult with lawyers.").
-        out[k] = len(doc) <= CAPTION_TOKENS or not any(t.tag_ in _FINITE_TAGS for t in doc)
+        known[text] = not any(_finite(sentence.root) for sentence in doc.sents) and (
+            len(doc) <= CAPTION_TOKENS or not any(t.tag_ in _FINITE_TAGS for t in doc)
+        )
+    for k in unmarked:
+        out[k] = known[texts[k].strip()]
     return out
 
 
