@@ -314,7 +314,7 @@ class OnlineClusterer:
     def prepare(
         self, articles: Sequence[Article], vectors: Sequence[tuple[float, ...]] | None = None
     ) -> None:
-        """Embed a batch of articles ahead of assign (much faster than one at a time).
+        """Embed a batch of articles ahead of assign, in one call to the embedder.
 
         ``vectors`` gives embeddings already computed (of :func:`embedding_text`), in order.
         """
