@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -21,6 +24,16 @@ def eval_data_dir() -> Path | None:
     configured = os.environ.get("STORYLINE_EVAL_DATA")
     path = Path(configured) if configured else ROOT.parent / "shared" / "eval"
     return path if path.is_dir() else None
+
+
+def load_bench(name: str) -> ModuleType:
+    """A script of bench/ imported as a module (tests drive its helpers)."""
+    spec = importlib.util.spec_from_file_location(f"{name}_bench", ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[f"{name}_bench"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def seed_articles() -> tuple[list[Article], dict[str, Analysis]]:

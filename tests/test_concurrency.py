@@ -7,7 +7,6 @@ run against the throwaway cluster ``make test`` starts, and skip without it.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import signal
@@ -17,28 +16,17 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from conftest import ROOT, eval_data_dir
+from conftest import eval_data_dir, load_bench
 from storebackends import postgres_url
 from storyline import pipeline
 from storyline.errors import StoreError
 from storyline.settings import Settings
 from storyline.store import SQLiteStore, open_store
 
-
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("crash_bench", ROOT / "bench" / "crash.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["crash_bench"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-crash = _bench()
+crash = load_bench("crash")
 
 
 @pytest.fixture

@@ -8,31 +8,19 @@ trials per backend) is documented there. PostgreSQL runs against the throwaway c
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-from conftest import ROOT, eval_data_dir
+from conftest import eval_data_dir, load_bench
 from storebackends import postgres_url
 
 ARTICLES = 200
 TRIALS = 5
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("crash_bench", ROOT / "bench" / "crash.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["crash_bench"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-crash = _bench()
+crash = load_bench("crash")
 
 
 @pytest.fixture(scope="module")
