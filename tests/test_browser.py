@@ -13,28 +13,19 @@ from typing import Any
 import pytest
 
 from conftest import ROOT
-from webfixtures import QUARTZ, build_store, serve_in_thread, xss_article_id
+from webfixtures import (
+    QUARTZ,
+    build_store,
+    chromium,
+    require_chromium,
+    serve_in_thread,
+    xss_article_id,
+)
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Debian chromium not found at /usr/bin/chromium (install: apt-get install -y chromium; "
-        "`make test` does it)",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip("playwright.sync_api")
+require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -48,10 +39,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless Chromium for the module."""
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium()
 
 
 @pytest.fixture

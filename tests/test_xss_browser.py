@@ -22,16 +22,9 @@ import xsscorpus as corpus
 from storyline import pipeline
 from storyline.settings import Settings
 from storyline.store import SQLiteStore
-from webfixtures import build_store, serve_in_thread
+from webfixtures import build_store, chromium, require_chromium, serve_in_thread
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-if not CHROMIUM.exists():
-    pytest.skip(
-        "Debian chromium not found at /usr/bin/chromium (install: apt-get install -y chromium)",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip("playwright.sync_api")
+require_chromium()
 
 # Runs before any page script: records calls to the dialog functions, CSP violations, and
 # makes sure nothing the page defines can hide them.
@@ -89,10 +82,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless Chromium for the module."""
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium()
 
 
 def _pages(base: str, db: Path) -> list[tuple[str, list[str]]]:

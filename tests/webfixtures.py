@@ -11,7 +11,9 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
+
+import pytest
 
 from conftest import EXAMPLES, FIXTURES
 from storebackends import postgres_url
@@ -78,3 +80,38 @@ def serve_in_thread(db: str | Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def require_chromium() -> None:
+    """Skip the calling test module when Debian chromium or Playwright is missing."""
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "Debian chromium not found at /usr/bin/chromium (install: apt-get install -y "
+            "chromium; `make test` does it)",
+            allow_module_level=True,
+        )
+    pytest.importorskip("playwright.sync_api")
+
+
+def chromium() -> Iterator[Any]:
+    """One headless Debian Chromium through Playwright (never a downloaded browser)."""
+    from playwright import sync_api
+
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

@@ -85,14 +85,8 @@ def examples(
     return rows, targets
 
 
-BASE_FEATURES = (
-    "body_cosine",
-    "entity_cosine",
-    "lead_cosine",
-    "number_overlap",
-    "year_conflict",
-    "time_gap",
-)  # the TF-IDF-class model: no embeddings needed
+# the TF-IDF-class model needs no embeddings; the other one adds the MiniLM cosine
+BASE_FEATURES = tuple(name for name in FEATURES if name != "embedding_cosine")
 EMBEDDING_FEATURES = (*BASE_FEATURES, "embedding_cosine")
 
 
