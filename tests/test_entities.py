@@ -184,3 +184,29 @@ def test_description_with_no_person_before_it_stays_unresolved() -> None:
     entities, _ = canonical_entities([a], analyses)
     assert entities[0].aliases == () and len(entities[0].mentions) == 1
     assert entities[0].outlet_counts == ()  # the outlet is unknown: not counted, not guessed
+
+
+def test_a_description_never_refers_to_the_person_its_sentence_opens_with() -> None:
+    # The shape of the Vanity Fair seed's "The president, meanwhile, continued to praise the
+    # North Korean dictator", where the nearest name before the description is the president's.
+    text = (
+        "Angela Merkel flew to Paris on Monday. "
+        "Emmanuel Macron, meanwhile, praised the German chancellor."
+    )
+    a = _article("a", text)
+    people = [("Angela Merkel", "PERSON"), ("Emmanuel Macron", "PERSON")]
+    analyses = {"a": Analysis("a", _sentences("a", text), _mentions(text, people), ())}
+    entities, _ = canonical_entities([a], analyses)
+    by_name = {e.name: e for e in entities}
+    assert "the German chancellor" in by_name["Angela Merkel"].aliases
+    assert "the German chancellor" not in by_name["Emmanuel Macron"].aliases
+
+
+def test_seed_descriptions_go_to_the_right_leader() -> None:
+    from conftest import seed_articles
+
+    articles, analyses = seed_articles()
+    entities, _ = canonical_entities(articles, analyses)
+    by_name = {e.name: e for e in entities}
+    assert "the North Korean dictator" in by_name["Kim Jong Un"].aliases
+    assert not {"the dictator", "the North Korean dictator"} & set(by_name["Donald Trump"].aliases)

@@ -204,7 +204,7 @@ def _resolve_descriptions(
             for m in group.mentions:
                 person_of_span[(m.article_id, m.start)] = group_key
     # (key, mention, candidate people of its article, sentence starts, its sentence start)
-    found: list[tuple[str, EntityMention, list[tuple[int, str]], list[int], int]] = []
+    found: list[_Found] = []
     for article in articles:
         analysis = analyses.get(article.id)
         if analysis is None:
@@ -232,9 +232,79 @@ def _resolve_descriptions(
     role_heads = {
         g: {w.lower() for role in group.roles for w in role.split()} for g, group in groups.items()
     }
+    winners = _vote(found, {}, role_heads, groups)
+    # Second round: a description never refers to the person its own sentence opens with
+    # ("The president ... continued to praise the North Korean dictator"), named or described.
+    texts = {a.id: a.text for a in articles}
+    winners = _vote(found, _openers(found, winners, texts), role_heads, groups)
+    for key, mention, *_rest in found:
+        if key in winners:
+            groups[winners[key]].mentions.append(mention)
+            # shown as written ("the North Korean leader"), with a sentence-initial "The" lowered
+            surface = " ".join(mention.text.split())
+            groups[winners[key]].descriptions.add(
+                "the" + surface[3:] if surface[:3] == "The" else surface
+            )
+
+
+_Found = tuple[str, EntityMention, list[tuple[int, str]], list[int], int]
+# How far into its sentence the person a sentence opens with may start ("Indeed, Trump ...").
+_OPENER_CHARS = 12
+# A possessive opener ("Trump's critics said the president ...", "Trump's flattery of him raised
+# eyebrows when the dictator ...") leaves both readings open: that occurrence casts no vote.
+_POSSESSIVE_AT = re.compile(r"['’]s?\b")
+# A new clause with its own subject between the opener and the description lifts the rule
+# ("Trump is unpopular, and Khan has emerged as a foil for the president").
+_NEW_CLAUSE = re.compile(
+    r";|,\s*(?:and|but|or|while|whereas|although|though|because|so|yet)\b|\b(?:who|which)\b"
+)
+_NAME_AT = re.compile(r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*")
+
+
+def _openers(
+    found: Sequence[_Found], winners: Mapping[str, str], texts: Mapping[str, str]
+) -> dict[int, str]:
+    """Per description (by position in ``found``), the person its sentence opens with when
+    that opener is the subject of the description's clause: a name, or a description the
+    first round resolved (no new clause in between)."""
+    described: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for key, m, *_ in found:
+        if key in winners:
+            described[m.article_id].append((m.start, m.end, winners[key]))
+    openers: dict[int, str] = {}
+    for k, (_, mention, people, _, sentence) in enumerate(found):
+        text = texts[mention.article_id]
+        window = range(sentence, min(sentence + _OPENER_CHARS, mention.start))
+        heads = [(s, _name_end(text, s), g) for s, g in people if s in window]
+        heads += [(s, e, g) for s, e, g in described[mention.article_id] if s in window]
+        if not heads:
+            continue
+        _, end, person = min(heads)
+        if _NEW_CLAUSE.search(text, end, mention.start):
+            continue
+        openers[k] = person
+    return openers
+
+
+def _name_end(text: str, start: int) -> int:
+    """End of the capitalised name starting at ``start``."""
+    match = _NAME_AT.match(text, start)
+    return match.end() if match else start
+
+
+def _vote(
+    found: Sequence[_Found],
+    openers: Mapping[int, str],
+    role_heads: Mapping[str, set[str]],
+    groups: Mapping[str, _Group],
+) -> dict[str, str]:
+    """The person each description key refers to, by the pooled votes of its occurrences
+    (an occurrence's sentence opener, if given, is not a candidate for it)."""
     votes: dict[str, Counter[str]] = defaultdict(Counter)
-    for key, mention, people, starts, _ in found:
-        person = _antecedent(people, starts, mention.start, nearest=len(key.split()) > 2)
+    for k, (key, mention, people, starts, _) in enumerate(found):
+        opener = openers.get(k)
+        candidates = [(s, g) for s, g in people if g != opener] if opener else people
+        person = _antecedent(candidates, starts, mention.start, nearest=len(key.split()) > 2)
         if person is not None:
             votes[key][person] += 1
     for key in votes:
@@ -266,14 +336,7 @@ def _resolve_descriptions(
         )
         winners[key] = winner
         heads_of[winner].add(head)
-    for key, mention, *_rest in found:
-        if key in winners:
-            groups[winners[key]].mentions.append(mention)
-            # shown as written ("the North Korean leader"), with a sentence-initial "The" lowered
-            surface = " ".join(mention.text.split())
-            groups[winners[key]].descriptions.add(
-                "the" + surface[3:] if surface[:3] == "The" else surface
-            )
+    return winners
 
 
 def _antecedent(
@@ -343,13 +406,15 @@ def _collect_roles(articles: Sequence[Article], groups: Mapping[str, _Group]) ->
                 text[max(0, m.start - 80) : m.start],
             )
             if before:
-                role = before.group(1).strip()
+                # only the words after a sentence end ("... Easter weekend. CIA director")
+                role = _SENTENCE_END.split(before.group(1))[-1].strip()
                 words = {w.lower() for w in role.split()}
                 # keep titles like "White House press secretary", not clauses like "said that"
                 if words & _ROLE_HEADS and not words & _NOT_ROLE:
                     group.roles[role] += 1
 
 
+_SENTENCE_END = re.compile(r"[.!?;:][\"'”’]?\s")
 _ROLE_HEADS = {
     "secretary",
     "president",
@@ -411,4 +476,20 @@ _NOT_ROLE = {
     "asked",
     "met",
     "praised",
+    # pronouns and auxiliaries make a clause, not a title ("President should he visit")
+    "he",
+    "she",
+    "they",
+    "it",
+    "we",
+    "should",
+    "would",
+    "will",
+    "could",
+    "can",
+    "must",
+    "is",
+    "was",
+    "are",
+    "were",
 }
