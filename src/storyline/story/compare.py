@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -663,12 +663,17 @@ def _tone(
 def sentiment_of(prose: Sequence[str]) -> float:
     """Mean VADER compound of the sentences, weighted by their length in words."""
     total = weight = 0.0
-    analyzer = _vader()
     for text in prose:
         n = len(text.split())
-        total += n * analyzer.polarity_scores(text)["compound"]
+        total += n * _compound(text)
         weight += n
     return total / weight if weight else 0.0
+
+
+@lru_cache(maxsize=1 << 16)  # pure; a story rebuilt as articles join scores the same prose
+def _compound(text: str) -> float:
+    """VADER's compound score of one sentence."""
+    return float(_vader().polarity_scores(text)["compound"])
 
 
 def tone_statements(tones: Sequence[OutletTone]) -> tuple[str, ...]:

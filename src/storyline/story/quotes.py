@@ -26,7 +26,7 @@ def _same(a: str, b: str) -> bool:
     shorter = min(a, b, key=len)
     if len(shorter.split()) < MIN_TOKENS_FOR_PARTIAL:
         return False
-    return fuzz.partial_ratio(a, b) >= SAME_QUOTE
+    return fuzz.partial_ratio(a, b, score_cutoff=SAME_QUOTE) >= SAME_QUOTE
 
 
 def merge_quotes(
