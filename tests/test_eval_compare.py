@@ -93,8 +93,8 @@ def test_newswcl50_comparison(eval_data: Path, tmp_path: Path) -> None:
 
 
 # Measured (storyline eval compare ../shared/eval/summarization/multiling2011_en.jsonl --json):
-# ROUGE-2 F storyline 0.1848, lead 0.1638. The target is lead + 1 point.
-COMPARE_FLOOR, COMPARE_MARGIN = 0.178, 0.010
+# ROUGE-2 F storyline 0.1922, lead 0.1644. The target is lead + 1 point.
+COMPARE_FLOOR, COMPARE_MARGIN = 0.185, 0.015
 
 
 @pytest.mark.quality

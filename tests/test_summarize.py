@@ -358,3 +358,22 @@ def test_sentence_is_taken_with_short_context_it_needs() -> None:
     assert texts[-2] == "Mayor Ruiz spoke next."
     # The short sentence is context only: never a summary sentence of its own.
     assert "Mayor Ruiz spoke next." not in [s.text for s in summarize([story], analyses, words=5)]
+
+
+@pytest.mark.parametrize("budget", [40, 120, 250])
+def test_fill_runs_on_to_the_budget_after_the_unchanged_summary(
+    seeds: tuple[list[Article], dict[str, Analysis]], budget: int
+) -> None:
+    articles, analyses = seeds
+    plain = summarize(articles, analyses, words=budget)
+    filled = summarize(articles, analyses, words=budget, fill=True)
+    # The whole-sentence summary comes first, in its reading order; the rest is appended.
+    assert filled[: len(plain)] == plain
+    extra = filled[len(plain) :]
+    assert words(filled) >= budget and words(filled[:-1]) < budget
+    picked = {(s.citations[0].article_id, s.citations[0].sentence_index) for s in filled}
+    assert len(picked) == len(filled)  # no sentence twice
+    for s in extra:
+        assert s.citations and not DANGLING.match(s.text), s.text
+        for marker in ("Nobel Peace Prize, please", "glad-handing", "bluster"):
+            assert marker not in s.text

@@ -2,7 +2,9 @@
 
 Reads the summarization format of ../shared/eval (also the comparison format, whose
 ``references`` may be empty: those clusters count for citations only). Every system sees
-the same sentences (one spaCy pass) and is cut at the same word budget before scoring.
+the same sentences (one spaCy pass), runs on to the word budget and is cut there before
+scoring: Storyline's summary is filled past its whole-sentence budget for this (see
+``summarize(fill=True)``), so the predictions' last sentence may run over the budget.
 """
 
 from __future__ import annotations
@@ -83,10 +85,18 @@ def analyse_clusters(clusters: Sequence[Cluster], settings: Settings) -> dict[st
 
 
 def storyline_summary(
-    cluster: Cluster, analyses: Mapping[str, Analysis], settings: Settings, words: int
+    cluster: Cluster,
+    analyses: Mapping[str, Analysis],
+    settings: Settings,
+    words: int,
+    fill: bool = True,
 ) -> tuple[SummarySentence, ...]:
     """Storyline's summary of a cluster at a word budget (with the comparison's agreement,
-    as a story build does)."""
+    as a story build does).
+
+    With ``fill`` (the default here) it runs on past the budget, as every baseline does, so
+    that all systems are cut at exactly ``words`` words (the DUC/MultiLing protocol).
+    """
     _, alias_map = canonical_entities(cluster.articles, analyses)
     comparison = compare_for(cluster.articles, analyses, alias_map, settings)
     return summarize(
@@ -95,6 +105,7 @@ def storyline_summary(
         words=words,
         citation_threshold=settings.citation_threshold,
         agreed=comparison.agreed,
+        fill=fill,
     )
 
 

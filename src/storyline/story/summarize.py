@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import numpy as np
+import Stemmer
 from numpy.typing import NDArray
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -62,6 +63,8 @@ MAX_CONTEXT = 2  # context sentences a selected sentence may bring along
 
 
 _TOKEN = re.compile(r"[A-Za-z]+|\d+(?:[.,]\d+)*")
+_LETTERS = re.compile(r"[a-z]+")
+_STEMMER = Stemmer.Stemmer("english")  # PyStemmer: Snowball's English stemmer, in C
 _ATTRIBUTION = re.compile(
     r"\b(said|says|say|told|tells|added|adds|asked|stated|wrote|writes|according|"
     r"announced|declared|explained|insisted|noted|argued|claimed|tweeted)\b",
@@ -128,12 +131,18 @@ def summarize(
     words: int = 120,
     citation_threshold: float = 0.45,
     agreed: Sequence[ClaimGroup] = (),
+    fill: bool = False,
 ) -> tuple[SummarySentence, ...]:
     """Extractive multi-document summary of a story; every sentence cites its sources.
 
     ``agreed`` (the outlet comparison's groups of claims stating the same thing, paraphrases
     included) makes each group one more concept, worth as much as a bigram all its articles
     share, and its members cite each other.
+
+    The summary keeps whole sentences within ``words``. With ``fill`` (for evaluation only:
+    the DUC/MultiLing protocol cuts every summary at exactly N words) the best remaining
+    sentences are appended after it, last in the text, until it reaches ``words``; the
+    caller cuts the text there.
     """
     units = _units(articles, analyses)
     if not units:
@@ -156,7 +165,8 @@ def summarize(
     names = _unit_names(units, articles, analyses)
     concepts, weights = _concepts(units, sources)
     peers = _agreement(units, articles, sources, agreed, concepts, weights)
-    chosen = _select(units, sim, _prior(units), words, concepts, weights)
+    prior = _prior(units)
+    chosen = _select(units, sim, prior, words, concepts, weights)
     anchors = [_anchors(u, n) for u, n in zip(units, names, strict=True)]
     content = [frozenset(t) - a for t, a in zip(tokens, anchors, strict=True)]
     idf = (
@@ -167,6 +177,8 @@ def summarize(
     top = max(idf.values(), default=1.0)
     order = _reading_order(articles)
     chosen.sort(key=lambda i: (order[units[i].article], units[i].sentence.start))
+    if fill:
+        chosen += _overflow(units, sim, prior, words, concepts, weights, chosen)
     by_article: dict[int, list[int]] = {}
     for i, unit in enumerate(units):
         by_article.setdefault(unit.article, []).append(i)
@@ -389,14 +401,7 @@ def _concepts(
     concepts = []
     seen: dict[int, set[str]] = {}
     for unit in units:
-        # Word bigrams as written (stemmed), as ROUGE-2 and a reader see them; a pair of two
-        # stop words ("of the") is no fact.
-        words = [stem(w) for w in WORD.findall(unit.sentence.text.lower())]
-        grams = frozenset(
-            f"{a} {b}"
-            for a, b in zip(words, words[1:], strict=False)
-            if not (a in NEWS_STOP_WORDS and b in NEWS_STOP_WORDS)
-        )
+        grams = _bigrams(unit.sentence.text)
         concepts.append(grams)
         if sources[unit.article]:
             seen.setdefault(unit.article, set()).update(grams)
@@ -407,6 +412,79 @@ def _concepts(
     floor = min(CONCEPT_MIN_DF, len(seen)) if len(seen) > 1 else 1
     weights = {g: float(n) for g, n in df.items() if n >= floor}
     return concepts, weights
+
+
+@functools.lru_cache(maxsize=1 << 16)  # pure; called again per story rebuild
+def _bigrams(text: str) -> frozenset[str]:
+    """Word bigrams as ROUGE-2 (rouge-score) counts them; a pair of two stop words ("of the")
+    is no fact.
+
+    Words are runs of letters (any other character splits them, as rouge-score's tokenizer
+    does: "Trump's" is "trump s"), stemmed as it stems them. Numbers are left out: as
+    concepts they gained nothing (bench/summarize_cv.py).
+    """
+    raw = _LETTERS.findall(text.lower())
+    words = [_rouge_stem(w) for w in raw]
+    return frozenset(
+        f"{words[k]} {words[k + 1]}"
+        for k in range(len(raw) - 1)
+        if not (raw[k] in NEWS_STOP_WORDS and raw[k + 1] in NEWS_STOP_WORDS)
+    )
+
+
+@functools.lru_cache(maxsize=1 << 16)  # pure; words recur across sentences and rebuilds
+def _rouge_stem(word: str) -> str:
+    """A word as ROUGE compares it: stemmed when longer than three letters (Snowball's
+    English stemmer, close to the Porter stemmer rouge-score uses; NLTK's takes a second
+    to import)."""
+    return _STEMMER.stemWord(word) if len(word) > 3 else word
+
+
+def _overflow(
+    units: Sequence[_Unit],
+    sim: NDArray[np.float64],
+    prior: NDArray[np.float64],
+    budget: int,
+    concepts: Sequence[frozenset[str]],
+    weights: Mapping[str, float],
+    chosen: Sequence[int],
+) -> list[int]:
+    """Sentences that take a summary from below ``budget`` words to at least ``budget``.
+
+    Eligible as in selection: a candidate, no near-duplicate of a sentence already taken,
+    its context taken. Each is ranked by what its words up to the cut add, on the ILP's
+    scale: concept weight not yet covered (kept share for opinion) plus the lead prior.
+    """
+    top = max(weights.values(), default=1.0)
+    taken = list(chosen)
+    members = set(taken)
+    covered: set[str] = set().union(*(concepts[i] for i in taken))
+    used = sum(units[i].words for i in taken)
+    added: list[int] = []
+    while used < budget:
+        room = budget - used
+        best: tuple[float, int] | None = None
+        for i, unit in enumerate(units):
+            if not unit.candidate or i in members or not unit.requires <= members:
+                continue
+            if taken and float(sim[i, taken].max()) >= DUPLICATE_SIM:
+                continue
+            text = unit.sentence.text
+            # Only the words before the cut are scored; a group concept needs the whole sentence.
+            head = concepts[i] if unit.words <= room else _bigrams(" ".join(text.split()[:room]))
+            kept = math.exp(-OPINION_DECAY * _opinion_share(text))
+            gain = kept * sum(weights.get(g, 0.0) for g in head - covered) / top
+            value = gain + LEAD_WEIGHT * float(prior[i]) * min(unit.words, room) / max(budget, 1)
+            if best is None or value > best[0]:
+                best = (value, i)
+        if best is None:
+            break
+        taken.append(best[1])
+        members.add(best[1])
+        added.append(best[1])
+        covered |= concepts[best[1]]
+        used += units[best[1]].words
+    return added
 
 
 def _agreement(
