@@ -103,23 +103,23 @@ def ecbplus_500(tmp_path_factory: pytest.TempPathFactory) -> Stream:
 
 @pytest.mark.quality
 def test_ecbplus_bcubed_f1_floor(ecbplus_500: Stream) -> None:
-    # Measured 0.8701 here with the TF-IDF-class model (0.8827 on the
+    # Measured 0.8865 here with the TF-IDF-class model (baseline 0.8672; 0.9001 on the
     # whole file, where the batch baseline at its best threshold for the file scored 0.8695).
     articles, analyses, gold = ecbplus_500
     assert len(set(gold)) == 86
     stories, _ = run_stream(articles, analyses, Settings())
     f1 = bcubed(stories, gold)[2]
-    assert f1 >= 0.865
+    assert f1 >= 0.875
     assert f1 >= agglomerative_baseline(articles, gold)["bcubed_f1"]
 
 
 @pytest.mark.quality
 def test_ecbplus_bcubed_f1_floor_with_embeddings(ecbplus_500: Stream) -> None:
     pytest.importorskip("onnxruntime")
-    # Measured 0.8893 here with MiniLM embeddings (0.8973 on the whole file).
+    # Measured 0.9026 here with MiniLM embeddings (0.9101 on the whole file).
     articles, analyses, gold = ecbplus_500
     stories, _ = run_stream(articles, analyses, Settings(embeddings="minilm"))
-    assert bcubed(stories, gold)[2] >= 0.88
+    assert bcubed(stories, gold)[2] >= 0.89
 
 
 HANOI_2 = (
@@ -158,10 +158,25 @@ def test_train_cluster_folds_report_held_out_scores_per_file_and_write_nothing(
     report = json.loads(capsys.readouterr().out)
     assert not out.exists()
     assert report["folds"] == 2 and len(report["fold_thresholds"]) == 2
+    assert all(c in (*train_cluster.C_GRID, 1.0) for c in report["fold_c"])
     f1 = report["heldout_bcubed_f1"]["topics.jsonl"]
     assert 0.0 < f1 <= 1.0
     with pytest.raises(InputError):
         train_cluster.main([str(data), "--folds", "1"])
+
+
+def test_regularisation_is_chosen_by_grouped_log_loss() -> None:
+    # features that decide the label: the weakest regularisation fits best; labels that
+    # ignore the features: the strongest (the base rate) does; too few groups: C = 1
+    x = [[i / 40, (i * 7 % 40) / 40] for i in range(40)]
+    decided = [int(row[0] > 0.5) for row in x]
+    noise = [int(i * 13 % 5 < 2) for i in range(40)]
+    groups = [str(i % 8) for i in range(40)]
+    assert train_cluster.choose_c(x, decided, groups) == max(train_cluster.C_GRID)
+    assert train_cluster.choose_c(x, noise, groups) == min(train_cluster.C_GRID)
+    assert train_cluster.choose_c(x, decided, ["one"] * 40) == 1.0
+    with pytest.raises(InputError):
+        train_cluster.main(["unread.jsonl", "--c", "0"])
 
 
 @pytest.mark.parametrize("embeddings", [False, True])
@@ -175,6 +190,7 @@ def test_train_cluster_writes_a_model_that_names_its_features(
     train_cluster.main([str(data), "--out", str(out)] + (["--embeddings"] if embeddings else []))
     written = json.loads(out.read_text(encoding="utf-8"))
     assert ("embedding_cosine" in written["features"]) is embeddings
+    assert written["C"] in (*train_cluster.C_GRID, 1.0)
     assert written["positives"] >= 1 and written["examples"] > written["positives"]
     model = load_model(out)
     assert model.uses_embeddings is embeddings

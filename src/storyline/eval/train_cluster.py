@@ -7,6 +7,8 @@ article's gold story). A logistic regression on those examples, plus the join an
 bridge-merge thresholds that give the best online B-cubed F1 on the ``--calibrate``
 files (default: the same files), is written as ``cluster_model.json``, or with
 ``--embeddings`` (MiniLM cosine added) as ``cluster_model_minilm.json`` (or ``--out``).
+The regularisation C is the one of ``C_GRID`` with the lowest grouped cross-validated
+log-loss on the training pairs (groups as below), or the one ``--c`` fixes.
 ``--folds K`` instead reports grouped K-fold cross-validation (nothing is written): for
 each fold, weights and thresholds come from the other groups of every file and the
 held-out groups are clustered and scored; a group is the part of a gold label matched
@@ -61,12 +63,14 @@ def examples(
     labels: Sequence[str],
     settings: Settings,
     embeddings: Sequence[tuple[float, ...]] | None = None,
-) -> tuple[list[list[float | None]], list[int]]:
-    """Pair features (all of FEATURES) and same-event labels from a gold-order replay."""
+) -> tuple[list[list[float | None]], list[int], list[str]]:
+    """Pair features (all of FEATURES), same-event labels and each pair's article label
+    (gold), from a gold-order replay."""
     store = SQLiteStore(":memory:")
     clusterer = OnlineClusterer(store, settings)
     rows: list[list[float | None]] = []
     targets: list[int] = []
+    owners: list[str] = []
     story_of: dict[str, str] = {}
     vectors: Sequence[tuple[float, ...] | None] = embeddings or [None] * len(articles)
     for article, analysis, label, vector in zip(articles, analyses, labels, vectors, strict=True):
@@ -80,9 +84,10 @@ def examples(
         for story_id in candidates:
             rows.append(clusterer.features(prof, vec, clusterer.active[story_id]))
             targets.append(int(story_id == gold))
+            owners.append(label)
         story_of[label] = clusterer.place(article, prof, vec, seq, gold)
     store.close()
-    return rows, targets
+    return rows, targets, owners
 
 
 # the TF-IDF-class model needs no embeddings; the other one adds the MiniLM cosine
@@ -90,22 +95,62 @@ BASE_FEATURES = tuple(name for name in FEATURES if name != "embedding_cosine")
 EMBEDDING_FEATURES = (*BASE_FEATURES, "embedding_cosine")
 
 
+C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)  # inverse L2 strengths tried by choose_c
+C_FOLDS = 5
+
+
 def train(
-    rows: list[list[float | None]], targets: list[int], names: Sequence[str] = BASE_FEATURES
+    rows: list[list[float | None]],
+    targets: list[int],
+    names: Sequence[str] = BASE_FEATURES,
+    groups: Sequence[str] | None = None,
+    c: float | None = None,
 ) -> dict[str, Any]:
-    """Fit the logistic regression on the named features; the JSON object of a model file."""
+    """Fit the logistic regression on the named features; the JSON object of a model file.
+
+    C is ``c`` when given; else, with ``groups`` (one per row: pairs of one group are
+    held out together), the one :func:`choose_c` picks; else 1.
+    """
     from sklearn.linear_model import LogisticRegression
 
     index = [FEATURES.index(name) for name in names]
     matrix = [[float(row[i] or 0.0) for i in index] for row in rows]
-    fit = LogisticRegression(C=1.0, max_iter=5000).fit(matrix, targets)
+    if c is None:
+        c = choose_c(matrix, targets, groups) if groups is not None else 1.0
+    fit = LogisticRegression(C=c, max_iter=5000).fit(matrix, targets)
     return {
         "features": list(names),
         "weights": [round(float(w), 4) for w in fit.coef_[0]],
         "bias": round(float(fit.intercept_[0]), 4),
+        "C": c,
         "examples": len(targets),
         "positives": int(sum(targets)),
     }
+
+
+def choose_c(matrix: list[list[float]], targets: list[int], groups: Sequence[str]) -> float:
+    """The C of C_GRID with the lowest grouped K-fold log-loss (1 when the groups are too few)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    x, y = np.array(matrix), np.array(targets)
+    folds = min(C_FOLDS, len(set(groups)))
+    if folds < 2:
+        return 1.0
+    splits = list(GroupKFold(folds).split(x, y, list(groups)))
+    if any(len(set(y[train_rows])) < 2 for train_rows, _ in splits):
+        return 1.0
+    losses = []
+    for c in C_GRID:
+        loss = 0.0
+        for train_rows, test_rows in splits:
+            fit = LogisticRegression(C=c, max_iter=5000).fit(x[train_rows], y[train_rows])
+            p = np.clip(fit.predict_proba(x[test_rows])[:, 1], 1e-12, 1 - 1e-12)
+            truth = y[test_rows]
+            loss -= float(np.sum(truth * np.log(p) + (1 - truth) * np.log(1 - p)))
+        losses.append(loss)
+    return C_GRID[int(np.argmin(losses))]  # ties: the smaller C (stronger regularisation)
 
 
 THRESHOLDS = (0.15, 0.2, 0.25, 0.3)
@@ -161,16 +206,12 @@ def cross_validate(
     settings: Settings,
     folds: int,
     pattern: str | None = None,
+    c: float | None = None,
 ) -> dict[str, Any]:
     """Grouped K-fold held-out B-cubed F1 per file (article-weighted over the folds)."""
     from .cluster import bcubed, run_stream
 
-    matcher = re.compile(pattern) if pattern else None
-
-    def group(label: str) -> str:
-        found = matcher.search(label) if matcher else None
-        return found.group(0) if found else label
-
+    group = grouper(pattern)
     keys = sorted({(name, group(label)) for name, data in streams.items() for label in data[2]})
     fold_of = {key: i % folds for i, key in enumerate(keys)}
 
@@ -182,6 +223,7 @@ def cross_validate(
 
     held: dict[str, list[tuple[int, float]]] = {name: [] for name in streams}
     thresholds = []
+    strengths = []
     for fold in range(folds):
         parts = {
             name: (
@@ -190,16 +232,13 @@ def cross_validate(
             )
             for name, data in streams.items()
         }
-        rows: list[list[float | None]] = []
-        targets: list[int] = []
-        for (articles, analyses, labels, vectors), _ in parts.values():
-            more_rows, more_targets = examples(articles, analyses, labels, settings, vectors)
-            rows.extend(more_rows)
-            targets.extend(more_targets)
+        training = {name: part for name, (part, _) in parts.items()}
+        rows, targets, groups = pairs(training, settings, group)
         if len(set(targets)) < 2:
             raise InputError(f"fold {fold + 1}", "its training groups give one class: fewer folds")
         fitted = [train_part for train_part, _ in parts.values() if train_part[0]]
-        model = calibrate(train(rows, targets, names), fitted, settings)
+        model = calibrate(train(rows, targets, names, groups, c), fitted, settings)
+        strengths.append(model["C"])
         pair = PairModel(
             tuple(model["weights"]),
             model["bias"],
@@ -221,7 +260,37 @@ def cross_validate(
             if scores
         },
         "fold_thresholds": thresholds,
+        "fold_c": strengths,
     }
+
+
+def grouper(pattern: str | None) -> Callable[[str], str]:
+    """Maps a gold label to its group: the part ``pattern`` matches, or the whole label."""
+    matcher = re.compile(pattern) if pattern else None
+
+    def group(label: str) -> str:
+        found = matcher.search(label) if matcher else None
+        return found.group(0) if found else label
+
+    return group
+
+
+def pairs(
+    streams: dict[str, Stream], settings: Settings, group: Callable[[str], str]
+) -> tuple[list[list[float | None]], list[int], list[str]]:
+    """Training pairs of several files: features, targets and each pair's group (its
+    file and the group of its article's label)."""
+    rows: list[list[float | None]] = []
+    targets: list[int] = []
+    owners: list[str] = []
+    for name, (articles, analyses, labels, vectors) in streams.items():
+        more_rows, more_targets, more_owners = examples(
+            articles, analyses, labels, settings, vectors
+        )
+        rows.extend(more_rows)
+        targets.extend(more_targets)
+        owners.extend(f"{name}\x00{group(label)}" for label in more_owners)
+    return rows, targets, owners
 
 
 def stream(path: Path, settings: Settings, embeddings: bool) -> Stream:
@@ -248,8 +317,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--embeddings", action="store_true", help="add the MiniLM cosine")
     parser.add_argument("--out", type=Path, help="default: the shipped model file")
     parser.add_argument("--folds", type=int, help="report grouped K-fold held-out scores only")
-    parser.add_argument("--group-pattern", help="regex: the part of a label naming its group")
+    parser.add_argument("--c", type=float, help="fixed regularisation C (default: chosen)")
+    parser.add_argument(
+        "--group-pattern",
+        help="regex: the part of a label naming its group (cross-validation folds, and the "
+        "groups held out together when C is chosen)",
+    )
     args = parser.parse_args(argv)
+    if args.c is not None and not args.c > 0:
+        raise InputError("--c", "the regularisation C must be positive")
     settings = Settings.load()
     names = EMBEDDING_FEATURES if args.embeddings else BASE_FEATURES
     fitted = {path: stream(path, settings, args.embeddings) for path in args.data}
@@ -262,6 +338,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             settings.replace(cluster_threshold=0),
             args.folds,
             args.group_pattern,
+            args.c,
         )
         print(json.dumps({"features": list(names), **report}))
         return
@@ -269,14 +346,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         fitted.get(path) or stream(path, settings, args.embeddings)
         for path in (args.calibrate or args.data)
     ]
-    rows: list[list[float | None]] = []
-    targets: list[int] = []
-    for articles, analyses, labels, vectors in fitted.values():
-        more_rows, more_targets = examples(articles, analyses, labels, settings, vectors)
-        rows.extend(more_rows)
-        targets.extend(more_targets)
+    rows, targets, groups = pairs(
+        {str(path): data for path, data in fitted.items()}, settings, grouper(args.group_pattern)
+    )
     model = calibrate(
-        train(rows, targets, names), calibration, settings.replace(cluster_threshold=0)
+        train(rows, targets, names, groups, args.c),
+        calibration,
+        settings.replace(cluster_threshold=0),
     )
     fit_names = " ".join(p.name for p in args.data)
     calibration_names = " ".join(p.name for p in (args.calibrate or args.data))
@@ -286,6 +362,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"python -m storyline.eval.train_cluster {fit_names}"
         + (f" --calibrate {calibration_names}" if args.calibrate else "")
         + (" --embeddings" if args.embeddings else "")
+        + (f" --group-pattern '{args.group_pattern}'" if args.group_pattern else "")
+        + (f" --c {args.c:g}" if args.c is not None else "")
     )
     shipped = "cluster_model_minilm.json" if args.embeddings else "cluster_model.json"
     out = args.out or Path(__file__).parent.parent / shipped
