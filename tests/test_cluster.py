@@ -18,7 +18,7 @@ from storyline.cluster import (
     profile,
 )
 from storyline.errors import ConfigError, InputError
-from storyline.records import Article
+from storyline.records import Analysis, Article
 from storyline.settings import Settings
 from storyline.store import SQLiteStore
 
@@ -111,6 +111,19 @@ def test_profile_reads_years_numbers_entities_and_the_lead_of_an_untitled_articl
     assert "8.2" in prof.numbers
     assert any(key.startswith("e:") and "chile" in key for key in prof.entities)
     assert "magnitude" in prof.lead and "evacuated" not in prof.lead  # first sentence only
+
+
+def test_a_span_of_years_is_two_years_not_a_year_and_a_number() -> None:
+    # Shapes from NewsWCL50 ("the 1950-53 Korean War") and ECB+ ("the 2008-09 season"): the
+    # "53" once matched any story that printed a 53, and tied two North Korea events together.
+    text = (
+        "Veterans of the 1950-53 Korean War met on Monday. The club opened its 2008-09 season "
+        "with a 9-14 start, and the 1999-00 budget ran to 53 pages over 2010-2015."
+    )
+    article = _article(("", text), None)
+    prof = profile(article, Analysis(article.id, (), (), ()))
+    assert prof.years == {"1950", "1953", "2008", "2009", "1999", "2000", "2010", "2015"}
+    assert prof.numbers == {"9", "14", "53"}  # the 53 pages stay a number
 
 
 def test_model_prefers_the_same_event_and_penalises_conflicting_years() -> None:

@@ -52,6 +52,8 @@ from .store import SQLiteStore
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 _NUMBER = re.compile(r"(?<![\w.,])\d[\d,]*(?:\.\d+)?(?![\w])")
+# "1950-53", "the 2008-09 season": a span of years, not a year and a number
+_YEAR_SPAN = re.compile(r"(?<![\w.,])((?:19|20)\d\d)[-–/](\d\d)(?![\w-])")
 _ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"}
 _POSSESSIVE = re.compile(r"['’]s$")
 TITLE_WEIGHT = 2.0
@@ -112,7 +114,8 @@ def profile(
     lead_text = article.title or (analysis.sentences[0].text if analysis.sentences else "")
     lead = {w.lower(): 1.0 for w in _WORD.findall(lead_text) if _keep(w)}
     numbers, years = set(), set()
-    for raw in _NUMBER.findall(article.title + "\n" + article.text):
+    text = _YEAR_SPAN.sub(_year_span, article.title + "\n" + article.text)
+    for raw in _NUMBER.findall(text):
         value = raw.replace(",", "")
         if len(value) == 4 and value.isdigit() and 1900 <= int(value) <= 2099:
             years.add(value)
@@ -127,6 +130,13 @@ def profile(
         article.published,
         embedding,
     )
+
+
+def _year_span(match: re.Match[str]) -> str:
+    """Both years of a span written "1950-53" or "1999-00" (the second in the next hundred)."""
+    first = int(match.group(1))
+    second = first - first % 100 + int(match.group(2))
+    return f"{first} {second + 100 if second < first else second}"
 
 
 def _log(counts: Mapping[str, float]) -> dict[str, float]:
