@@ -125,6 +125,19 @@ class _Unit:
     context: bool = False  # may be shown as another sentence's context (too short to stand alone)
 
 
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    """What selection weighs: the story's units, their similarities and lead prior, the word
+    budget, and the concepts each unit states with the concepts' weights."""
+
+    units: Sequence[_Unit]
+    sim: NDArray[np.float64]
+    prior: NDArray[np.float64]
+    budget: int
+    concepts: Sequence[frozenset[str]]
+    weights: Mapping[str, float]
+
+
 def summarize(
     articles: Sequence[Article],
     analyses: Mapping[str, Analysis],
@@ -166,7 +179,8 @@ def summarize(
     concepts, weights = _concepts(units, sources)
     peers = _agreement(units, articles, sources, agreed, concepts, weights)
     prior = _prior(units)
-    chosen = _select(units, sim, prior, words, concepts, weights)
+    problem = _Problem(units, sim, prior, words, concepts, weights)
+    chosen = _select(problem)
     anchors = [_anchors(u, n) for u, n in zip(units, names, strict=True)]
     content = [frozenset(t) - a for t, a in zip(tokens, anchors, strict=True)]
     idf = (
@@ -178,7 +192,7 @@ def summarize(
     order = _reading_order(articles)
     chosen.sort(key=lambda i: (order[units[i].article], units[i].sentence.start))
     if fill:
-        chosen += _overflow(units, sim, prior, words, concepts, weights, chosen)
+        chosen += _overflow(problem, chosen)
     by_article: dict[int, list[int]] = {}
     for i, unit in enumerate(units):
         by_article.setdefault(unit.article, []).append(i)
@@ -440,21 +454,15 @@ def _rouge_stem(word: str) -> str:
     return _STEMMER.stemWord(word) if len(word) > 3 else word
 
 
-def _overflow(
-    units: Sequence[_Unit],
-    sim: NDArray[np.float64],
-    prior: NDArray[np.float64],
-    budget: int,
-    concepts: Sequence[frozenset[str]],
-    weights: Mapping[str, float],
-    chosen: Sequence[int],
-) -> list[int]:
+def _overflow(problem: _Problem, chosen: Sequence[int]) -> list[int]:
     """Sentences that take a summary from below ``budget`` words to at least ``budget``.
 
     Eligible as in selection: a candidate, no near-duplicate of a sentence already taken,
     its context taken. Each is ranked by what its words up to the cut add, on the ILP's
     scale: concept weight not yet covered (kept share for opinion) plus the lead prior.
     """
+    units, sim, prior, budget = problem.units, problem.sim, problem.prior, problem.budget
+    concepts, weights = problem.concepts, problem.weights
     top = max(weights.values(), default=1.0)
     taken = list(chosen)
     members = set(taken)
@@ -514,20 +522,15 @@ def _agreement(
     return peers
 
 
-def _select(
-    units: Sequence[_Unit],
-    sim: NDArray[np.float64],
-    prior: NDArray[np.float64],
-    budget: int,
-    concepts: Sequence[frozenset[str]],
-    weights: Mapping[str, float],
-) -> list[int]:
+def _select(problem: _Problem) -> list[int]:
     """Sentences maximising covered concept weight plus lead prior within the word budget.
 
     An integer program (HiGHS through highspy): a concept counts once however many chosen
     sentences state it, which is the redundancy control; no two near-duplicates are chosen;
     a sentence needing context (a quote's speaker, a pronoun's antecedent) comes only with it.
     """
+    units, prior, budget = problem.units, problem.prior, problem.budget
+    concepts, weights = problem.concepts, problem.weights
     top = max(weights.values(), default=1.0)
     pool = [
         i
@@ -549,7 +552,7 @@ def _select(
     keep = max(PRUNE_MIN, math.ceil(PRUNE_PER_20_WORDS * budget / 20))
     pool = sorted(sorted(pool, key=lambda i: (-value(i), i))[:keep])
     context = {j for i in pool if units[i].requires for j in _bundle(units, i) or ()}
-    chosen = _solve(units, sim, prior, budget, concepts, weights, pool, context, kept)
+    chosen = _solve(problem, pool, context, kept)
     if not chosen and pool:
         # The budget is smaller than every sentence: one sentence is still better than none.
         free = [i for i in pool if not units[i].requires] or pool
@@ -558,21 +561,15 @@ def _select(
 
 
 def _solve(
-    units: Sequence[_Unit],
-    sim: NDArray[np.float64],
-    prior: NDArray[np.float64],
-    budget: int,
-    concepts: Sequence[frozenset[str]],
-    weights: Mapping[str, float],
-    pool: Sequence[int],
-    context: set[int],
-    kept: Mapping[int, float],
+    problem: _Problem, pool: Sequence[int], context: set[int], kept: Mapping[int, float]
 ) -> list[int]:
     """The concept ILP over ``pool`` (and the context sentences it may need); [] if none fits.
 
     ``kept`` is the share of its concepts' worth each sentence keeps (opinion lowers it): the
     rest is charged as a cost of choosing it.
     """
+    units, sim, prior, budget = problem.units, problem.sim, problem.prior, problem.budget
+    concepts, weights = problem.concepts, problem.weights
     variables = sorted(set(pool) | context)
     if not variables:
         return []
