@@ -250,9 +250,6 @@ def _resolve_descriptions(
 _Found = tuple[str, EntityMention, list[tuple[int, str]], list[int], int]
 # How far into its sentence the person a sentence opens with may start ("Indeed, Trump ...").
 _OPENER_CHARS = 12
-# A possessive opener ("Trump's critics said the president ...", "Trump's flattery of him raised
-# eyebrows when the dictator ...") leaves both readings open: that occurrence casts no vote.
-_POSSESSIVE_AT = re.compile(r"['’]s?\b")
 # A new clause with its own subject between the opener and the description lifts the rule
 # ("Trump is unpopular, and Khan has emerged as a foil for the president").
 _NEW_CLAUSE = re.compile(
